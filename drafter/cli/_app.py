@@ -1,0 +1,71 @@
+"""The typer application and what every command shares.
+
+Commands parse, call the library, render. Library imports happen inside command
+bodies so that ``drafter --help`` and ``drafter lint`` never pay for LangChain.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from drafter.profile import Profile
+
+__all__ = ["ProfileOpt", "app", "err", "issue_app", "load_profile_opt", "out"]
+
+
+class _Group(TyperGroup):
+    """Turns a DrafterError into a Chinese message on stderr and its mapped exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from drafter.errors import DrafterError, exit_code_for
+
+        try:
+            return super().invoke(ctx)
+        except DrafterError as exc:
+            err(f"错误：{exc.message}")
+            if exc.hint:
+                err(f"提示：{exc.hint}")
+            raise typer.Exit(exit_code_for(exc)) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="drafter",
+    help="把学会、区科协报送的活动材料写成简报稿件，编排成期，并检查每一份输出。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+issue_app = typer.Typer(
+    cls=_Group,
+    help="编排一期简报：组稿、目录提要、渲染、解析。",
+    no_args_is_help=True,
+)
+app.add_typer(issue_app, name="issue")
+
+ProfileOpt = Annotated[
+    Path | None,
+    typer.Option("--profile", help="版式配置文件（TOML），默认用内置的北京市科协配置。"),
+]
+
+
+def load_profile_opt(path: Path | None) -> Profile:
+    from drafter.profile import load_profile
+
+    return load_profile(path)
+
+
+def out(text: str) -> None:
+    """Write to stdout exactly (no rich markup processing)."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,1 @@
+"""Bundled house-style profiles (data files, read with importlib.resources)."""
