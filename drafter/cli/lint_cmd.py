@@ -1,5 +1,254 @@
-"""Commands: (to be written)."""
+"""Commands: ``lint`` (house-style findings), ``fix`` (safe mechanical fixes), ``rules``."""
 
 from __future__ import annotations
 
-from drafter.cli._app import app  # noqa: F401
+import enum
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from drafter.schemas import Finding
+    from drafter.textio import Decoded
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": "关闭"}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+class LintFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+class DocKind(enum.StrEnum):
+    auto = "auto"
+    brief = "brief"
+    issue = "issue"
+
+
+def _read(path: Path) -> Decoded:
+    from drafter.textio import read_text
+
+    decoded = read_text(path)
+    if decoded.encoding == "gb18030":
+        err(f"注意：{decoded.path} 按 GB18030（GBK）编码读取")
+    elif decoded.encoding == "utf-8-sig":
+        err(f"注意：{decoded.path} 带 UTF-8 BOM，已按 UTF-8 读取")
+    if decoded.mixed_line_endings:
+        err(f"注意：{decoded.path} 混用了多种换行符，已统一为 \\n")
+    return decoded
+
+
+@app.command("lint")
+def lint_cmd(
+    files: Annotated[list[Path], typer.Argument(help="要检查的简讯或整期文件（- 表示标准输入）")],
+    fmt: Annotated[
+        LintFormat, typer.Option("--format", help="输出格式：text（默认，便于阅读）或 json")
+    ] = LintFormat.text,
+    kind: Annotated[
+        DocKind, typer.Option("--kind", help="文件类型：auto 自动判断，brief 单篇，issue 整期")
+    ] = DocKind.auto,
+    profile: ProfileOpt = None,
+) -> None:
+    """按本刊版式检查简讯或整期；有错误时退出码为 1。"""
+    from drafter.style import lint
+
+    prof = load_profile_opt(profile)
+    docs = [_read(p) for p in files]  # read everything first: bad input fails before output
+    results: list[tuple[Decoded, list[Finding]]] = [
+        (d, lint(d.text, prof, kind=kind.value)) for d in docs
+    ]
+    if fmt is LintFormat.json:
+        rows = [
+            {"file": d.path, **f.model_dump(mode="json", exclude_none=True)}
+            for d, findings in results
+            for f in findings
+        ]
+        out(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        _render_text(results)
+    if any(f.severity == "error" for _, findings in results for f in findings):
+        raise typer.Exit(1)
+
+
+def _render_text(results: list[tuple[Decoded, list[Finding]]]) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from drafter.style.document import block_starts
+
+    console = Console(highlight=False, soft_wrap=True)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for decoded, findings in results:
+        text = decoded.text
+        starts = block_starts(text)
+        for f in findings:
+            counts[f.severity] += 1
+            loc = f.location
+            line_no = loc.line if loc and loc.line else 0
+            head = Text(f"{decoded.path}:{line_no}: ")
+            head.append(f"{_SEVERITY_ZH[f.severity]} ", style=_STYLE[f.severity])
+            head.append(f"[{f.rule}] ", style="dim")
+            head.append(f.message)
+            if f.replacement is not None and f.excerpt is not None:
+                head.append(
+                    f"  “{_visible(f.excerpt)}” → “{_visible(f.replacement)}”", style="green"
+                )
+            console.print(head)
+            if loc is not None and 0 <= loc.paragraph < len(starts):
+                console.print(_context(text, starts[loc.paragraph] + loc.start, f.excerpt or ""))
+    n = sum(len(fs) for _, fs in results)
+    summary = f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
+    console.print(Text(summary, style="bold" if counts["error"] else ""))
+
+
+def _visible(s: str) -> str:
+    return s.replace(" ", "␠").replace("\u3000", "␣").replace("\n", "⏎")
+
+
+def _context(text: str, pos: int, excerpt: str) -> Text:
+    """The file line around offset ``pos``, the offending span highlighted."""
+    from rich.text import Text
+
+    lo_line = text.rfind("\n", 0, pos) + 1
+    hi_line = text.find("\n", pos)
+    hi_line = len(text) if hi_line < 0 else hi_line
+    span = excerpt if text.startswith(excerpt, pos) else ""
+    end = min(pos + len(span), hi_line)
+    lo, hi = max(lo_line, pos - 20), min(hi_line, end + 20)
+    t = Text("    " + ("…" if lo > lo_line else ""))
+    t.append(text[lo:pos])
+    t.append(_visible(text[pos:end]) or "▏", style="reverse red")
+    t.append(text[end:hi] + ("…" if hi < hi_line else ""))
+    return t
+
+
+@app.command("fix")
+def fix_cmd(
+    file: Annotated[Path, typer.Argument(help="要修正的简讯或整期文件（- 表示标准输入）")],
+    write: Annotated[
+        bool, typer.Option("--write", help="直接改写原文件（统一写为 UTF-8）")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="只输出统一差异（unified diff）")] = False,
+    kind: Annotated[
+        DocKind, typer.Option("--kind", help="文件类型：auto 自动判断，brief 单篇，issue 整期")
+    ] = DocKind.auto,
+    profile: ProfileOpt = None,
+) -> None:
+    """机械修正标点、空格、日期写法、断行和署名格式；不改动任何字词。
+
+    默认把修正后的全文输出到标准输出、修改清单输出到标准错误。
+    """
+    from drafter.errors import InputError
+    from drafter.style import fix
+
+    if write and diff:
+        raise InputError(
+            "--write 与 --diff 不能同时使用", hint="先用 --diff 查看，再用 --write 改写"
+        )
+    if write and str(file) == "-":
+        raise InputError("标准输入无法 --write 改写", hint="请指定文件路径")
+    prof = load_profile_opt(profile)
+    decoded = _read(file)
+    result = fix(decoded.text, prof, kind=kind.value)
+    for c in result.changes:
+        line = c.location.line or 0
+        err(f"{decoded.path}:{line}: [{c.rule}] “{_visible(c.before)}” → “{_visible(c.after)}”")
+    err(f"共修改 {len(result.changes)} 处")
+    if diff:
+        import difflib
+
+        out(
+            "".join(
+                difflib.unified_diff(
+                    decoded.text.splitlines(keepends=True),
+                    result.text.splitlines(keepends=True),
+                    fromfile=f"{decoded.path}（原文）",
+                    tofile=f"{decoded.path}（修正后）",
+                )
+            )
+            or "（没有需要修改的地方）"
+        )
+        return
+    if write:
+        if result.text != decoded.text or decoded.encoding != "utf-8":
+            _write_utf8(Path(file), result.text)
+            if decoded.encoding != "utf-8":
+                err(f"已按 UTF-8 写回 {decoded.path}（原编码 {decoded.encoding}）")
+            else:
+                err(f"已写回 {decoded.path}")
+        else:
+            err(f"{decoded.path} 无需修改")
+        return
+    import sys
+
+    sys.stdout.write(result.text)
+
+
+def _write_utf8(path: Path, text: str) -> None:
+    """Write atomically: a crash mid-write must not lose the user's file."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command("rules")
+def rules_cmd(
+    fmt: Annotated[
+        LintFormat, typer.Option("--format", help="输出格式：text（表格）或 json")
+    ] = LintFormat.text,
+    profile: ProfileOpt = None,
+) -> None:
+    """列出全部版式规则：编号、级别（按配置）、来源、能否自动修正、理由。"""
+    from drafter.style.rules import RULES, severity_map
+
+    sev = severity_map(load_profile_opt(profile))
+    if fmt is LintFormat.json:
+        rows = [
+            {
+                "id": r.id,
+                "severity": sev[r.id],
+                "default_severity": r.severity,
+                "tier": r.tier,
+                "autofix": r.autofix,
+                "message": r.message,
+                "reason": r.reason,
+            }
+            for r in RULES.values()
+        ]
+        out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"版式规则（共 {len(RULES)} 条）", show_lines=False)
+    for col in ("编号", "级别", "来源", "自动修正"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("理由", overflow="fold")
+    for r in RULES.values():
+        s = sev[r.id]
+        table.add_row(
+            r.id,
+            _SEVERITY_ZH[s] + ("" if s == r.severity else "（配置）"),
+            r.tier,
+            "是" if r.autofix else "否",
+            r.reason,
+        )
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    console.print(table)

@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""The cost and speed of drafting at scale, as ratios and counts measured in one run.
+
+    python benchmarks/run.py [--quick]
+
+Prints a Markdown table, then the headline lines; the last line is ``efficiency: R``.
+Model calls go to drafter's loopback stub server (127.0.0.1) with an injected
+latency: what limits drafter is the model, so the figures say how close drafter
+gets to that limit and how many calls and tokens it spends, not how fast a model is.
+See benchmarks/README.md for how to read the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drafter.profile import Profile, load_profile
+from drafter.schemas import Brief, Report
+
+REPO = Path(__file__).resolve().parent.parent
+FABRICATION = "会议共有9876名代表参加。"
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    goal: str
+    met: bool | None
+
+    def line(self) -> str:
+        verdict = "—" if self.met is None else ("达标 met" if self.met else "未达标 MISSED")
+        return f"| {self.figure} | {self.value} | {self.goal} | {verdict} |"
+
+
+# -- inputs ---------------------------------------------------------------------------
+
+
+def sample_reports(profile: Profile) -> list[Report]:
+    from drafter.ingest import load_report
+    from drafter.samples import sample_paths
+
+    return [load_report(p, profile=profile) for p in sample_paths()]
+
+
+def variants(base: list[Report], n: int) -> list[Report]:
+    """``n`` distinct reports: the samples, each variant closing with its own sentence."""
+    from drafter.schemas import report_id_for
+
+    out = []
+    for i in range(n):
+        r = base[i % len(base)]
+        text = r.text.rstrip() + f"\n\n这是该单位本年度第{i + 1}次开展同类活动。"
+        out.append(r.model_copy(update={"text": text, "id": report_id_for(text)}))
+    return out
+
+
+# -- the scripted model ---------------------------------------------------------------
+
+_REPORT_RE = re.compile(r"<<<原始材料开始>>>\n?(.*?)\n?<<<原始材料结束>>>", re.S)
+
+
+class Model:
+    """Answers the stub server as a well-behaved model would: facts, then faithful prose.
+
+    The prose for each report is precomputed (by the offline engine, so it is faithful
+    and in house style) before anything is timed. ``fail_every`` k makes the first
+    prose of every k-th report invent a number, which the guard catches and a repair
+    call fixes.
+    """
+
+    def __init__(self, reports: list[Report], profile: Profile, fail_every: int = 0) -> None:
+        from drafter.offline import draft_offline
+
+        self.by_tail: dict[str, tuple[int, Brief]] = {}
+        for i, r in enumerate(reports):
+            self.by_tail[r.text.rstrip()[-40:]] = (i, draft_offline(r, profile))
+        self.fail_every = fail_every
+        self.failed: set[int] = set()
+
+    def _find(self, text: str) -> tuple[int, Brief]:
+        for tail, hit in self.by_tail.items():
+            if tail in text:
+                return hit
+        raise AssertionError("benchmark stub: request names no known report")
+
+    def __call__(self, request: Any) -> dict[str, Any]:
+        i, brief = self._find(request.text)
+        if request.prompt_id == "extract_facts":
+            return {"event_dates": [], "organizations": [], "event": brief.headline}
+        paragraphs = list(brief.paragraphs)
+        if (
+            request.prompt_id == "write_prose"
+            and self.fail_every
+            and i % self.fail_every == 0
+            and i not in self.failed
+        ):
+            self.failed.add(i)
+            paragraphs[-1] = paragraphs[-1] + FABRICATION
+        return {"headline": brief.headline, "paragraphs": paragraphs}
+
+
+def model_config(stub: Any, cache_dir: Path, *, cache: bool) -> Any:
+    from pydantic import SecretStr
+
+    from drafter.providers import ModelConfig
+
+    return ModelConfig(
+        model="bench-model",
+        base_url=stub.base_url,
+        api_key=SecretStr("bench-key"),
+        method="json_schema",
+        timeout=30,
+        max_retries=0,
+        cache=cache,
+        cache_path=cache_dir / "responses.sqlite",
+    )
+
+
+# -- figures --------------------------------------------------------------------------
+
+
+def model_figures(quick: bool, profile: Profile, rows: list[Row]) -> tuple[float, int]:
+    from drafter.batch import draft_many
+    from drafter.testing import StubServer
+
+    n = 40 if quick else 100
+    jobs = 8
+    latency, jitter = (0.25, 0.05) if quick else (0.5, 0.1)
+    base = sample_reports(profile)
+    reports = variants(base, n)
+
+    # 1. concurrency efficiency and 2. calls per brief (20% of first drafts fail the guard)
+    with tempfile.TemporaryDirectory() as tmp, StubServer(
+        responder=Model(reports, profile, fail_every=5), latency=latency, jitter=jitter
+    ) as stub:
+        config = model_config(stub, Path(tmp), cache=True)
+        started = time.perf_counter()
+        items = draft_many(reports, jobs=jobs, profile=profile, config=config)
+        wall = time.perf_counter() - started
+        calls = len(stub.requests)
+        briefs = [it.brief for it in items if it.brief is not None]
+        ready = sum(b.status == "ready" for b in briefs)
+        failures = [it.error for it in items if it.brief is None]
+        ideal = calls / jobs * latency
+        efficiency = ideal / wall
+        rows.append(
+            Row(
+                f"concurrency efficiency (N={n}, J={jobs}, L={latency}±{jitter} s)",
+                f"{efficiency:.3f} (ideal {ideal:.2f} s / measured {wall:.2f} s)",
+                "≥ 0.9",
+                efficiency >= 0.9,
+            )
+        )
+        cpb = calls / max(len(briefs), 1)
+        rows.append(
+            Row(
+                "model calls per brief (20% of first drafts fail a gate)",
+                f"{cpb:.2f} ({calls} calls, {ready}/{n} ready, {len(failures)} failed)",
+                "≤ 2.2",
+                cpb <= 2.2 + 1e-9,
+            )
+        )
+        drafter_tokens = sum(b.provenance.usage.total_tokens for b in briefs) / max(len(briefs), 1)
+
+        # 4. cache: the same batch again makes no model call
+        before = len(stub.requests)
+        again = draft_many(reports, jobs=jobs, profile=profile, config=config)
+        rerun_calls = len(stub.requests) - before
+        rows.append(
+            Row(
+                "model calls on an unchanged re-run (cache)",
+                f"{rerun_calls} ({sum(it.brief is not None for it in again)}/{n} briefs)",
+                "0",
+                rerun_calls == 0,
+            )
+        )
+
+    # 3. tokens per brief against the naive approach, on the same reports
+    naive_tokens = naive_tokens_per_brief(reports, profile)
+    ratio = drafter_tokens / naive_tokens
+    rows.append(
+        Row(
+            "tokens per brief, drafter ÷ naive one-prompt chain",
+            f"{ratio:.2f} ({drafter_tokens:.0f} vs {naive_tokens:.0f})",
+            "≤ 1.0",
+            ratio <= 1.0,
+        )
+    )
+    return efficiency, n
+
+
+def house_style_guide(profile: Profile) -> str:
+    """What the naive approach pastes in front of every report: the whole guide.
+
+    drafter's own material, complete: every rule with its reason, the profile (sections,
+    registry, wording lists, limits), and the drafting prompt's instructions and
+    examples — i.e. everything drafter knows about house style, sent in one prompt.
+    """
+    from drafter.prompts import load_prompt
+    from drafter.style import RULES
+
+    parts = ["# 版式规则"]
+    for rule in RULES.values() if isinstance(RULES, dict) else RULES:
+        parts.append(f"- {getattr(rule, 'id', '')}：{getattr(rule, 'message', '')}"
+                     f"（{getattr(rule, 'reason', '')}）")
+    parts.append("# 配置\n" + profile.model_dump_json(indent=1))
+    prompt = load_prompt("write_prose")
+    parts.append("# 写作要求\n" + prompt.model_dump_json(indent=1))
+    return "\n".join(parts)
+
+
+def naive_tokens_per_brief(reports: list[Report], profile: Profile) -> float:
+    """Send guide + full report in one prompt through the real ChatOpenAI, no cache."""
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_openai import ChatOpenAI
+
+    from drafter.testing import StubServer
+
+    guide = house_style_guide(profile)
+    model = Model(reports, profile)
+
+    def answer(request: Any) -> Any:
+        from drafter.brieftext import render_brief_md
+        from drafter.testing import Reply
+
+        _, brief = model._find(request.text)
+        return Reply.text(render_brief_md(brief))
+
+    total = 0
+    with StubServer(responder=answer) as stub:
+        llm = ChatOpenAI(
+            model="bench-model", base_url=stub.base_url, api_key="bench-key", max_retries=0,
+        )  # type: ignore[call-arg]
+        chain = ChatPromptTemplate.from_messages(
+            [("system", "{guide}"), ("user", "请把下面的材料写成一篇简讯：\n{report}")]
+        ) | llm
+        for r in reports:
+            msg = chain.invoke({"guide": guide, "report": r.text})
+            usage = msg.usage_metadata or {}
+            total += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
+    return total / len(reports)
+
+
+def offline_figures(profile: Profile, rows: list[Row]) -> None:
+    from drafter.offline import draft_offline
+    from drafter.schemas import report_id_for
+
+    base = sample_reports(profile)
+    reps = variants(base, 300)
+    started = time.perf_counter()
+    for r in reps:
+        draft_offline(r, profile)
+    per_s = len(reps) / (time.perf_counter() - started)
+    rows.append(Row("offline engine, reports per second", f"{per_s:.0f}", "—", None))
+
+    big_text = ""
+    i = 0
+    while len(big_text) < 50_000:
+        big_text += base[i % len(base)].text + "\n\n"
+        i += 1
+    big_text = big_text[:50_000]
+    big = base[0].model_copy(update={"text": big_text, "id": report_id_for(big_text)})
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        draft_offline(big, profile)
+        times.append(time.perf_counter() - t)
+    rows.append(
+        Row(
+            "offline engine, one 50,000-character report (median of 3)",
+            f"{statistics.median(times):.3f} s",
+            "< 1 s",
+            statistics.median(times) < 1,
+        )
+    )
+
+    from drafter.brieftext import render_brief_md
+    from drafter.style import fix, lint
+
+    texts = [render_brief_md(draft_offline(r, profile)) for r in reps[:200]]
+    corpus = texts * 10
+    size = sum(len(t.encode("utf-8")) for t in corpus)
+    started = time.perf_counter()
+    for t in corpus:
+        lint(t, profile)
+        fix(t, profile)
+    mbps = size / 1e6 / (time.perf_counter() - started)
+    rows.append(
+        Row(f"lint + fix throughput ({len(corpus)} briefs)", f"{mbps:.2f} MB/s", "≥ 1 MB/s", mbps >= 1)
+    )
+
+
+def _time_cmd(cmd: list[str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs + 1):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times[1:])
+
+
+def startup_figures(rows: list[Row]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        brief = Path(tmp) / "b.md"
+        brief.write_text(
+            "### 某学会召开年会\n\n5月8日，某学会召开年会，120名会员参加。（某学会）\n",
+            encoding="utf-8",
+        )
+        help_s = _time_cmd([sys.executable, "-m", "drafter", "--help"])
+        lint_s = _time_cmd([sys.executable, "-m", "drafter", "lint", str(brief)])
+        probe = (
+            "import sys\nfrom drafter.cli import app\n"
+            f"try:\n    app(['lint', {str(brief)!r}], prog_name='drafter')\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'langchain_core', 'langchain_openai', 'openai', 'tiktoken'})\n"
+            "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+        )
+        res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        heavy = res.stderr.rsplit("HEAVY=", 1)[-1].strip()
+    rows.append(Row("start-up, drafter --help (median of 5)", f"{help_s:.3f} s", "< 0.3 s", help_s < 0.3))
+    rows.append(Row("start-up, drafter lint one brief (median of 5)", f"{lint_s:.3f} s", "—", None))
+    rows.append(
+        Row(
+            "LangChain/openai imported by drafter lint",
+            heavy or "none",
+            "none",
+            not heavy,
+        )
+    )
+
+
+def rss_child() -> None:
+    """In a child process: draft 1,000 reports offline, then exit (the parent reads RSS)."""
+    from drafter.batch import draft_many
+
+    profile = load_profile()
+    reports = variants(sample_reports(profile), 1000)
+    items = draft_many(reports, jobs=2, profile=profile, model="offline")
+    print(sum(it.brief is not None for it in items))
+
+
+def rss_figure(rows: list[Row]) -> None:
+    res = subprocess.run(
+        [sys.executable, __file__, "--rss-child"], capture_output=True, text=True, check=False
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    done = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else "0"
+    rows.append(
+        Row(
+            f"peak RSS, 1,000-report offline batch ({done} drafted)",
+            f"{peak_mb:.0f} MB",
+            "< 500 MB",
+            peak_mb < 500 and res.returncode == 0,
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller N and latency (< 2 min)")
+    parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        rss_child()
+        return 0
+    os.environ.setdefault("DRAFTER_CACHE_DIR", tempfile.mkdtemp(prefix="drafter-bench-"))
+    profile = load_profile()
+    rows: list[Row] = []
+    started = time.perf_counter()
+    steps: list[Callable[[], Any]] = [
+        lambda: rss_figure(rows),  # first: the child's RSS is read before other children run
+        lambda: startup_figures(rows),
+        lambda: offline_figures(profile, rows),
+    ]
+    for step in steps:
+        step()
+    efficiency, n = model_figures(args.quick, profile, rows)
+
+    print("| figure | value | goal | verdict |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print(row.line())
+    print()
+    missed = [r for r in rows if r.met is False]
+    print(f"benchmark time: {time.perf_counter() - started:.1f} s")
+    for r in missed:
+        print(f"MISSED: {r.figure}: {r.value} (goal {r.goal})")
+    print(f"efficiency: {efficiency:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The offline engine: a deterministic, extractive draft with no model.
+
+It only selects, trims and mechanically rewrites what the report says, so the
+faithfulness guard passes by construction:
+
+1. clean the text into content paragraphs (captions, contacts, greetings, credits,
+   web chrome, headings and attendee lists dropped — :mod:`drafter.sentences`);
+2. split into sentences, rewrite first person to the organization's short name
+   outside quotations (a sentence whose first person cannot be resolved is dropped);
+3. pick the lead: the first early sentence with an event date, moved to the front in
+   house form (``5月8日上午，``), else ``近日，`` — :mod:`drafter.rewrite`;
+4. fill the length budget with the best-scoring later sentences (who, titles,
+   decisions, numbers, outcome), kept in report order, 1–4 paragraphs;
+5. a headline from the title or the lead event — :mod:`drafter.headline`;
+6. attribution, section and date set from fields; ``fix_brief`` for typography.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from drafter.errors import InputError
+from drafter.headline import make_headline
+from drafter.profile import Profile, load_profile
+from drafter.rewrite import LeadDate, rewrite_first_person, rewrite_lead, vague_lead
+from drafter.schemas import Brief, Provenance, Report
+from drafter.sentences import (
+    DANGLING,
+    Sentence,
+    clean_blocks,
+    has_attendee_list,
+    is_closing,
+    score_sentence,
+    split_sentences,
+)
+from drafter.style import fix_brief
+
+__all__ = ["draft_offline"]
+
+log = logging.getLogger(__name__)
+
+_LEAD_WINDOW = 5  # the lead is one of the first content sentences, or 近日 opens the first
+_HALF_TO_FULL = str.maketrans({"!": "！", "?": "？", ";": "；", ",": "，", ":": "："})
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_BAD = re.compile(r"图为|https?://|www\.|\d{3,4}-\d{7,8}|1[3-9]\d{9}|@\w+\.\w")
+_DECOR = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200b-\u200d\u2060]|\\*\\*|__|^[ \\t\\u3000▲△●○◆◇■□★☆▶►•·]+",
+    re.M,
+)
+_BACKGROUND = re.compile(r"^(?:近年来|多年来|长期以来|今年以来|一直以来|自.{1,12}以来)")
+_BREAK = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,4}(?:在[^，。]{0,15})?(?:表示|指出|强调|要求|希望|介绍|致辞)|"
+    r"会上|会议(?!由)|活动中|活动期间|下一步|此外|据悉|据了解|今年以来|截至目前)"
+)
+_TERMINAL = re.compile("[。！？…”’」』）)]$")
+
+
+def _prepare(text: str) -> str:
+    """Sentence-end punctuation in half width between Chinese becomes full width, so
+    the splitter sees it (fix_paragraph repairs the rest of the typography later)."""
+    text = re.sub(
+        r"(?<=[\u4e00-\u9fff”）])\s*[!?;,:]",
+        lambda m: m.group(0).strip().translate(_HALF_TO_FULL),
+        text,
+    )
+    text = re.sub(
+        r"(?<=[\u4e00-\u9fff”）])\.(?=\s*(?:[\u4e00-\u9fff“（]|$))", "。", text, flags=re.M
+    )
+    # Emoji, bullets and Markdown emphasis from WeChat and web pastes: never content.
+    return _DECOR.sub("", text)
+
+
+_ORG_ONLY = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:科学技术协会|科协|学会|协会|研究会|部|办公室)$"
+)
+_TITLE_WORDS = re.compile(r"关于|报告|简讯|简报|情况|总结|召开|举办|举行|开展|活动|会议|论坛")
+
+
+def _title_from_text(text: str) -> str | None:
+    """A title line at the top of an untitled paste: short, no closing punctuation, not
+    the sender's name, a salutation, a label or a date."""
+    seen = 0
+    first: str | None = None
+    for line in text.split("\n"):
+        s = line.strip()
+        if not s or s.startswith("---"):
+            continue
+        seen += 1
+        if seen > 4 or re.search("[。！？；;]$", s) or len(s) > 60:
+            break
+        if _ORG_ONLY.match(s) or re.search("[：:]$", s) or re.match(r"^\d{4}[-年./]", s):
+            continue
+        if _TITLE_WORDS.search(s):
+            return s
+        first = first or s
+    return first
+
+
+def _org_names(report: Report, profile: Profile, subject: str | None) -> list[str]:
+    names = [n for n in (subject, report.org, report.org_short) if n]
+    names += [profile.association_short, profile.association, *profile.association_aliases]
+    return names
+
+
+def _shorten_names(headline: str, report: Report, profile: Profile, subject: str | None) -> str:
+    """Formal names become short ones in a headline: 北京市怀柔区科学技术协会 → 怀柔区科协,
+    北京市科学技术协会 → 市科协 (the body keeps the full name at first mention)."""
+    pairs = [
+        (n, profile.association_short) for n in (profile.association, *profile.association_aliases)
+    ]
+    if report.org and subject and len(report.org) > len(subject):
+        pairs.append((report.org, subject))
+    for long, short in sorted(pairs, key=lambda p: -len(p[0])):
+        headline = headline.replace(long, short)
+    return headline
+
+
+def _subject(report: Report, profile: Profile) -> str | None:
+    """Who the report's first person means: its short name (市科协 for the office)."""
+    if report.org_short:
+        return report.org_short
+    if report.org:
+        match = profile.resolve_org(report.org)
+        return match.short if match else report.org
+    if report.kind == "office":
+        return profile.association_short
+    return None
+
+
+def _candidates(
+    report: Report, profile: Profile, subject: str | None, title: str | None
+) -> list[Sentence]:
+    extra = tuple(profile.first_person)
+    out: list[Sentence] = []
+    seen: set[str] = set()
+    for b, block in enumerate(clean_blocks(_prepare(report.text), title)):
+        for raw in split_sentences(block):
+            s, ok = rewrite_first_person(
+                raw, subject, report.kind, profile.association_short, extra
+            )
+            key = re.sub(r"\W", "", s)
+            if not ok or key in seen or has_attendee_list(s) or _BAD.search(s) or len(s) < 6:
+                continue
+            seen.add(key)
+            out.append(Sentence(text=s, block=b, index=len(out)))
+    return out
+
+
+def _choose_lead(
+    cands: list[Sentence], received: dt.date | None, year_hint: int | None
+) -> tuple[int, LeadDate]:
+    for i, c in enumerate(cands[:_LEAD_WINDOW]):
+        lead = rewrite_lead(c.text, received, year_hint)
+        if lead:
+            return i, lead
+    # No usable date: open with the first sentence that is not background (近年来……).
+    for i, c in enumerate(cands[:_LEAD_WINDOW]):
+        if not _BACKGROUND.match(c.text):
+            return i, vague_lead(c.text)
+    return 0, vague_lead(cands[0].text)
+
+
+def _trim(text: str, limit: int) -> str:
+    """Trim an over-long sentence at its last ；/， before ``limit``, closing with 。;
+    with no such boundary (pasted garbage), cut where no number is split."""
+    if len(text) <= limit:
+        return text
+    for sep in "；，":
+        cut = text.rfind(sep, 0, limit)
+        if cut > limit // 3:
+            return text[:cut] + "。"
+    cut = limit
+    while cut > 1 and (text[cut - 1].isascii() and text[cut - 1].isalnum()):
+        cut -= 1  # never end inside 2026 or a Latin word: that would make a new fact
+    opened = text[:cut]
+    for opener, closer in (("《", "》"), ("“", "”"), ("（", "）")):
+        if opened.count(opener) > opened.count(closer):
+            opened = opened[: opened.rfind(opener)]
+    return opened.rstrip("，、；：") + "。"
+
+
+def _budget(report: Report, profile: Profile, lead: bool, cands: list[Sentence]) -> int:
+    limits = profile.limits
+    cap = limits.lead_body_max if lead else limits.body_max
+    total = sum(len(c.text) for c in cands)
+    floor = 500 if lead else 300
+    return max(limits.body_min, min(int(cap * 0.85), max(total // 2, floor)))
+
+
+def _select(cands: list[Sentence], lead_i: int, budget: int) -> list[Sentence]:
+    """The lead, a closing sentence if one fits, then the best-scoring sentences."""
+    rest = cands[lead_i + 1 :]
+    n = len(cands)
+    for c in rest:
+        c.score = score_sentence(c.text, c.index, n)
+    chosen = {cands[lead_i].index}
+    used = len(cands[lead_i].text)
+    tail = [c for c in rest if c.index >= n * 0.7 and is_closing(c.text)]
+    if tail:
+        closing = tail[-1]
+        if used + len(closing.text) <= budget and len(closing.text) <= budget // 4:
+            chosen.add(closing.index)
+            used += len(closing.text)
+    ranked = sorted(rest, key=lambda c: (-c.score, c.index))
+    for _ in range(2):  # the second pass admits "他表示……" once its antecedent is in
+        for c in ranked:
+            if c.index in chosen or used + len(c.text) > budget:
+                continue
+            if DANGLING.match(c.text) and c.index - 1 not in chosen:
+                continue
+            chosen.add(c.index)
+            used += len(c.text)
+    return [c for c in cands if c.index in chosen]
+
+
+def _paragraphs(selected: list[Sentence], max_paras: int) -> list[str]:
+    """Sentences in report order, a paragraph per source paragraph; a long run from one
+    paragraph (a WeChat or one-block paste) breaks where a speaker or a new topic starts."""
+    groups: list[list[str]] = []
+    last_block = None
+    size = 0
+    for s in selected:
+        if s.block != last_block or (size > 150 and _BREAK.match(s.text)):
+            groups.append([])
+            last_block = s.block
+            size = 0
+        groups[-1].append(s.text)
+        size += len(s.text)
+    paras = ["".join(g) for g in groups]
+    while len(paras) > max_paras:
+        # Merge the adjacent pair that makes the shortest paragraph.
+        keys = range(1, len(paras) - 1) if len(paras) > 2 else range(1)
+        i = min(keys, key=lambda k: len(paras[k]) + len(paras[k + 1]))
+        paras[i : i + 2] = [paras[i] + paras[i + 1]]
+    return [p if _TERMINAL.search(p) else p + "。" for p in paras]
+
+
+def draft_offline(report: Report, profile: Profile | None = None) -> Brief:
+    """Draft ``report`` without a model: extractive, deterministic, faithful by design."""
+
+    profile = profile or load_profile()
+    is_lead = report.lead or report.kind in profile.lead_kinds
+    subject = _subject(report, profile)
+    title = report.title or _title_from_text(report.text)
+    cands = _candidates(report, profile, subject, title)
+    if not cands:
+        raise InputError(
+            "报告中没有可用的正文句子（只有标题、图片说明、联系方式等）",
+            hint="请提供活动报告的正文，或用模型起草",
+            report=report.id,
+        )
+    ym = _YEAR.search(report.text)
+    year_hint = int(ym.group(1)) if ym else None
+    lead_i, lead = _choose_lead(cands, report.received, year_hint)
+    budget = _budget(report, profile, is_lead, cands)
+    cands[lead_i].text = _trim(lead.text, budget)
+    selected = _select(cands, lead_i, budget)
+    paragraphs = _paragraphs(selected, profile.limits.paragraphs_max)
+    names = _org_names(report, profile, subject)
+    if title:
+        rewritten, ok = rewrite_first_person(
+            title, subject, report.kind, profile.association_short, tuple(profile.first_person)
+        )
+        title = rewritten if ok else None
+    headline = make_headline(
+        title,
+        cands[lead_i].text,
+        subject=subject,
+        names=names,
+        body=report.text,
+        limit=profile.limits.headline_max,
+        minimum=profile.limits.headline_min,
+    )
+    brief = Brief(
+        headline=_shorten_names(headline, report, profile, subject),
+        event_date=lead.date,
+        paragraphs=paragraphs,
+        attribution=None if is_lead else subject,
+        section="lead" if is_lead else profile.section_for_kind(report.kind),
+        lead=is_lead,
+        kind=report.kind,
+        source_id=report.id,
+        provenance=Provenance(
+            engine="offline", prompt_id=None, calls=0, source_file=report.source_path
+        ),
+    )
+    fixed, _ = fix_brief(brief, profile)
+    log.debug("offline draft %s: %d of %d sentences", report.id, len(selected), len(cands))
+    return fixed

@@ -1,0 +1,60 @@
+"""What the linter and fixer derive from a profile, compiled once per profile object."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from drafter.profile import Profile, load_profile
+from drafter.style.inline import BY_ID, FIX_ORDER
+from drafter.style.rules import RULES, severity_map
+
+__all__ = ["StyleContext", "context_for"]
+
+
+@dataclass(frozen=True)
+class StyleContext:
+    profile: Profile
+    severity: dict[str, str]  # rule id → error | warning | info | off
+    fixable: frozenset[str]  # enabled in-line rules the fixer applies
+    enabled: frozenset[str]  # every enabled rule id
+    first_person: re.Pattern[str] | None
+    banned: re.Pattern[str] | None
+    confused: re.Pattern[str] | None
+
+    def on(self, rule_id: str) -> bool:
+        return self.severity.get(rule_id, "off") != "off"
+
+
+def _alternation(words: list[str]) -> re.Pattern[str] | None:
+    words = [w for w in words if w]
+    if not words:
+        return None
+    # Longest first, so 我区科协 wins over 我区.
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_cache: dict[int, StyleContext] = {}
+
+
+def context_for(profile: Profile | None) -> StyleContext:
+    """The compiled style context of ``profile`` (the bundled default when None)."""
+    p = profile if profile is not None else load_profile()
+    hit = _cache.get(id(p))
+    if hit is not None and hit.profile is p:
+        return hit
+    sev = severity_map(p)
+    enabled = frozenset(k for k, v in sev.items() if v != "off")
+    ctx = StyleContext(
+        profile=p,
+        severity=dict(sev),
+        fixable=frozenset(r for r in FIX_ORDER if r in enabled and RULES[r].autofix),
+        enabled=enabled | frozenset(k for k in BY_ID if k not in RULES),
+        first_person=_alternation(p.first_person),
+        banned=_alternation(list(p.banned)),
+        confused=_alternation(list(p.confused)),
+    )
+    if len(_cache) > 16:
+        _cache.clear()
+    _cache[id(p)] = ctx
+    return ctx

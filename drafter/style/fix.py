@@ -1,0 +1,300 @@
+"""The safe fixer: mechanical changes only, every one listed, words never changed.
+
+Fixes punctuation width, spacing, date forms, dash and ellipsis forms, repeated
+punctuation, number ranges, full-width digits, Markdown emphasis, trailing headline
+punctuation, sentences broken across lines or blank lines (also inside a word), and
+the form of the attribution. It never adds, drops or reorders a Chinese character,
+digit or Latin letter, except in date forms (``2023-05-08`` → ``2023年5月8日``,
+``05月`` → ``5月``, ``8号`` → ``8日``) and full-width digits (``１`` → ``1``).
+Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from drafter.profile import Profile
+from drafter.schemas import Brief, Location
+from drafter.style.context import StyleContext, context_for
+from drafter.style.document import ATTR_TAIL, Block, ends_sentence, parse_document, safe_to_join
+from drafter.style.inline import FIX_ORDER, SP, Recorder, apply_rules
+
+__all__ = ["Change", "FixResult", "fix", "fix_brief", "fix_paragraph"]
+
+_ALL_INLINE = frozenset(FIX_ORDER)
+_MASTHEAD_INLINE = frozenset(r for r in FIX_ORDER if r != "space.extra")
+_STRAY_EMPH = re.compile(r"\*{2,}|_{2,}")
+_HEADLINE_END = re.compile(r"[。，；：、.,;:]+$")
+_ATTR_ONLY = re.compile(
+    rf"[{SP}]*[（(][{SP}]*([^（）()\n，。,；;：:、]{{2,30}}?)[{SP}]*[）)][{SP}]*"
+)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_JOINS = ("break.sentence", "attribution.form")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change the fixer made. Offsets refer to the text as that step saw it."""
+
+    rule: str
+    location: Location
+    before: str
+    after: str
+
+
+@dataclass
+class FixResult:
+    text: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def fix_paragraph(s: str) -> str:
+    """The mechanical in-line fixes on one paragraph (line breaks are left alone)."""
+    return apply_rules(s, _ALL_INLINE)
+
+
+def join_pieces(a: str, b: str) -> str:
+    """Join two pieces of one sentence: no separator, except between two Latin words."""
+    a, b = a.rstrip(SP), b.lstrip(SP)
+    if a and b and _ASCII_WORD.match(a[-1]) and _ASCII_WORD.match(b[0]):
+        return a + " " + b
+    return a + b
+
+
+def _inline(
+    text: str, enabled: frozenset[str], where: Location, changes: list[Change] | None
+) -> str:
+    rec = Recorder() if changes is not None else None
+    new = apply_rules(text, enabled, rec)
+    if rec is not None and changes is not None:
+        for h in rec.hits:
+            changes.append(_change(h.rule, where, h.start, h.end, h.before, h.after or ""))
+    return new
+
+
+def _change(rule: str, where: Location, start: int, end: int, before: str, after: str) -> Change:
+    # model_construct: the fields are known-good ints, and validation dominated the profile
+    loc = Location.model_construct(paragraph=where.paragraph, start=start, end=end, line=where.line)
+    return Change(rule=rule, location=loc, before=before, after=after)
+
+
+def _fix_headline(
+    text: str, ctx: StyleContext, where: Location, changes: list[Change] | None
+) -> str:
+    outer, changes = changes, ([] if changes is not None else None)
+    new = _inline(text, ctx.fixable, where, changes)
+    if "markup.emphasis" in ctx.fixable:
+        for m in reversed(list(_STRAY_EMPH.finditer(new))):
+            if changes is not None:
+                changes.append(_change("markup.emphasis", where, m.start(), m.end(), m.group(), ""))
+            new = new[: m.start()] + new[m.end() :]
+        new = new.strip(SP)
+    if ctx.on("headline.punct"):
+        tail = _HEADLINE_END.search(new)
+        if tail:
+            if changes is not None:
+                changes.append(
+                    _change("headline.punct", where, tail.start(), tail.end(), tail.group(), "")
+                )
+            new = new[: tail.start()]
+    if not new.strip(SP):
+        return text  # nothing but markup or punctuation: leave it for the editor
+    if outer is not None and changes is not None:
+        outer.extend(changes)
+    return new
+
+
+def _fix_attribution(
+    text: str, ctx: StyleContext, where: Location, changes: list[Change] | None
+) -> str:
+    if not ctx.on("attribution.form"):
+        return text
+    m = ATTR_TAIL.search(text)
+    if not m:
+        return text
+    head = text[: m.start()].rstrip(SP)
+    name = m.group(2)
+    if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.profile.resolve_org(name) is None:
+        return text
+    good = f"（{name}）"
+    if m.group() == good:
+        return text
+    if changes is not None:
+        changes.append(_change("attribution.form", where, m.start(), m.end(), m.group(), good))
+    return text[: m.start()] + good
+
+
+def _join_lines(text: str, ctx: StyleContext, where: Location, changes: list[Change] | None) -> str:
+    if "\n" not in text or not ctx.on("break.sentence"):
+        return text
+    parts = text.split("\n")
+    out = parts[0]
+    for p in parts[1:]:
+        joined = join_pieces(out, p)
+        if changes is not None:
+            changes.append(
+                _change(
+                    "break.sentence",
+                    where,
+                    len(out),
+                    len(out) + 1,
+                    out[-6:] + "⏎" + p[:6],
+                    joined[len(out.rstrip(SP)) - min(6, len(out.rstrip(SP))) :][:13],
+                )
+            )
+        out = joined
+    return out
+
+
+@dataclass
+class _Unit:
+    """One output block: one or more input blocks joined, and its new text."""
+
+    blocks: list[Block]
+    text: str
+
+
+def fix(text: str, profile: Profile | None = None, *, kind: str = "auto") -> FixResult:
+    """Fix a brief or a whole issue given as text; returns the new text and the changes."""
+    ctx = context_for(profile)
+    changes: list[Change] = []
+    current = text
+    for _ in range(3):
+        n = len(changes)
+        new = _fix_once(current, ctx, kind, changes)
+        current = new
+        # Each block is fixed to a fixpoint already; only joined blocks can change how
+        # the next pass splits and classifies the text, so only then look again.
+        if not any(c.rule in _JOINS for c in changes[n:]):
+            break
+    return FixResult(text=current, changes=changes)
+
+
+def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) -> str:
+    doc = parse_document(text, ctx.profile, kind)
+    if not doc.blocks:
+        return text
+    units: list[_Unit] = []
+    joinable = ctx.on("break.sentence")
+    brief_last: dict[int, Block] = {b.paras[-1].index: b.paras[-1] for b in doc.briefs if b.paras}
+    lead_of = {p.index: brief.lead for brief in doc.briefs for p in brief.paras}
+    for b in doc.blocks:
+        prev = units[-1].blocks[-1] if units else None
+        where = Location(paragraph=b.index, start=0, end=0, line=b.line)
+        if (
+            b.kind == "para"
+            and prev is not None
+            and prev.kind == "para"
+            and prev.brief == b.brief
+            and prev.index == b.index - 1
+        ):
+            attr = _ATTR_ONLY.fullmatch(b.text) if b.index in brief_last else None
+            if attr and ends_sentence(units[-1].text) and ctx.on("attribution.form"):
+                good = f"（{attr.group(1)}）"
+                changes.append(_change("attribution.form", where, 0, len(b.text), b.text, good))
+                units[-1].text = units[-1].text.rstrip(SP) + good
+                units[-1].blocks.append(b)
+                continue
+            if joinable and not ends_sentence(units[-1].text) and safe_to_join(units[-1].text):
+                joined = join_pieces(units[-1].text, b.text)
+                changes.append(
+                    _change(
+                        "break.sentence", where, 0, 0, units[-1].text[-6:] + "⏎⏎" + b.text[:6], ""
+                    )
+                )
+                units[-1].text = joined
+                units[-1].blocks.append(b)
+                continue
+        units.append(_Unit([b], b.text))
+    for u in units:
+        u.text = _fix_unit(u, ctx, changes, brief_last, lead_of)
+    out = [text[: units[0].blocks[0].start]]
+    for i, u in enumerate(units):
+        out.append(u.text)
+        nxt = units[i + 1].blocks[0].start if i + 1 < len(units) else len(text)
+        out.append(text[u.blocks[-1].end : nxt])
+    return "".join(out)
+
+
+def _fix_unit(
+    u: _Unit,
+    ctx: StyleContext,
+    changes: list[Change],
+    brief_last: dict[int, Block],
+    lead_of: dict[int, bool | None],
+) -> str:
+    b = u.blocks[0]
+    where = Location(paragraph=b.index, start=0, end=0, line=b.line)
+    if b.kind == "rule":
+        return u.text
+    if b.kind == "para":
+        new = _join_lines(u.text, ctx, where, changes)
+        new = _inline(new, ctx.fixable, where, changes)
+        if any(x.index in brief_last for x in u.blocks) and lead_of.get(b.index) is not True:
+            new = _fix_attribution(new, ctx, where, changes)
+        return new
+    enabled = ctx.fixable & _MASTHEAD_INLINE if b.kind == "masthead" else ctx.fixable
+    new = b.text
+    for seg in reversed(b.segments):
+        if b.kind == "headline":
+            fixed = _fix_headline(seg.text, ctx, where, changes)
+        else:
+            fixed = _inline(seg.text, enabled, where, changes)
+            if b.kind == "section" and "markup.emphasis" in enabled:
+                fixed = _STRAY_EMPH.sub("", fixed)
+        new = new[: seg.offset] + fixed + new[seg.offset + len(seg.text) :]
+    return new
+
+
+def fix_brief(brief: Brief, profile: Profile | None = None) -> tuple[Brief, list[Change]]:
+    """Fix a :class:`Brief`'s headline, paragraphs and attribution form."""
+    ctx = context_for(profile)
+    changes: list[Change] = []
+    headline = _fix_headline(brief.headline, ctx, Location(paragraph=-1, start=0, end=0), changes)
+    paras: list[str] = []
+    for i, p in enumerate(brief.paragraphs):
+        where = Location(paragraph=i, start=0, end=0)
+        p = _join_lines(p, ctx, where, changes)
+        if (
+            paras
+            and ctx.on("break.sentence")
+            and not ends_sentence(paras[-1])
+            and safe_to_join(paras[-1])
+            and p.strip()
+        ):
+            changes.append(
+                _change("break.sentence", where, 0, 0, paras[-1][-6:] + "⏎⏎" + p[:6], "")
+            )
+            paras[-1] = join_pieces(paras[-1], p)
+            paras[-1] = _inline(paras[-1], ctx.fixable, where, changes)
+            continue
+        paras.append(_inline(p, ctx.fixable, where, changes))
+    paras = [p for p in paras if p.strip()] or list(brief.paragraphs)
+    attribution = brief.attribution
+    if attribution is not None and ctx.on("attribution.form"):
+        clean = attribution.strip(SP + "（）()")
+        if clean and clean != attribution:
+            changes.append(
+                _change(
+                    "attribution.form",
+                    Location(paragraph=len(paras) - 1, start=0, end=0),
+                    0,
+                    0,
+                    attribution,
+                    clean,
+                )
+            )
+            attribution = clean
+    new = brief.model_copy(
+        update={
+            "headline": headline or brief.headline,
+            "paragraphs": paras,
+            "attribution": attribution,
+        }
+    )
+    return new, changes

@@ -1,0 +1,533 @@
+"""Public test helpers: a loopback OpenAI-compatible server and a scripted chat model.
+
+:class:`StubServer` answers ``POST /v1/chat/completions`` on 127.0.0.1 at a random
+port, in a background thread, so the real openai client and ``ChatOpenAI`` can be
+tested end to end with no network::
+
+    with StubServer() as stub:
+        stub.enqueue(Reply.error(429), Reply.json({"headline": "…", "paragraphs": ["…"]}))
+        config = ModelConfig(model="stub", base_url=stub.base_url, api_key=SecretStr("k"))
+        prose, stats = write_prose(report, facts, config)
+        assert len(stub.requests) == 2
+
+Answers come from the queue first, then from ``responder`` (a callable given each
+:class:`StubRequest`, e.g. routing by ``request.prompt_id``). A structured answer is
+shaped to the request: a tool call when the request offers tools
+(``function_calling``), message content otherwise (``json_schema``, ``json_mode``).
+With nothing scripted the server answers HTTP 400 ``stub script exhausted``.
+
+:class:`ScriptedChatModel` is a LangChain chat model that returns scripted messages
+in order and raises :class:`ScriptExhaustedError` when they run out (LangChain's
+``FakeListChatModel`` silently cycles instead).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, Field, PrivateAttr
+
+from drafter.tokens import count_messages, count_tokens
+
+__all__ = [
+    "Reply",
+    "ScriptExhaustedError",
+    "ScriptedChatModel",
+    "StubRequest",
+    "StubServer",
+]
+
+ReplyKind = Literal["json", "raw", "text", "error", "hang"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One scripted answer of the stub server; build it with the class methods."""
+
+    kind: ReplyKind
+    payload: Any = None
+    status: int = 200
+    retry_after: float | None = None
+    seconds: float = 0.0
+    usage: bool | None = None  # None: the server's default
+
+    @classmethod
+    def json(cls, data: Any, *, usage: bool | None = None) -> Reply:
+        """A valid structured answer: ``data`` serialized where the method expects it."""
+        return cls("json", data, usage=usage)
+
+    @classmethod
+    def raw(cls, text: str, *, usage: bool | None = None) -> Reply:
+        """Arbitrary text (malformed JSON, say) put where the structured answer goes."""
+        return cls("raw", text, usage=usage)
+
+    @classmethod
+    def text(cls, content: str, *, usage: bool | None = None) -> Reply:
+        """Plain message content, even when tools were offered (a model ignoring them)."""
+        return cls("text", content, usage=usage)
+
+    @classmethod
+    def error(cls, status: int, message: str = "", *, retry_after: float | None = 0.01) -> Reply:
+        """An HTTP error; ``retry_after`` (seconds) is sent as ``retry-after-ms``."""
+        return cls(
+            "error", message or f"stub error {status}", status=status, retry_after=retry_after
+        )
+
+    @classmethod
+    def hang(cls, seconds: float = 30.0) -> Reply:
+        """Accept the request and say nothing for ``seconds`` (or until the server stops)."""
+        return cls("hang", seconds=seconds)
+
+
+@dataclass(frozen=True)
+class StubRequest:
+    """One request the stub server received."""
+
+    path: str
+    headers: dict[str, str]  # lower-case names
+    body: dict[str, Any]
+    received_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        msgs = self.body.get("messages", [])
+        return msgs if isinstance(msgs, list) else []
+
+    @property
+    def model(self) -> str:
+        return str(self.body.get("model", ""))
+
+    @property
+    def tools(self) -> list[dict[str, Any]]:
+        return list(self.body.get("tools") or [])
+
+    @property
+    def response_format(self) -> dict[str, Any] | None:
+        rf = self.body.get("response_format")
+        return rf if isinstance(rf, dict) else None
+
+    @property
+    def structured_method(self) -> str:
+        """``function_calling``, ``json_schema``, ``json_mode`` or ``text``."""
+        if self.tools:
+            return "function_calling"
+        rf_type = (self.response_format or {}).get("type")
+        if rf_type == "json_schema":
+            return "json_schema"
+        if rf_type == "json_object":
+            return "json_mode"
+        return "text"
+
+    @property
+    def schema_name(self) -> str | None:
+        if self.tools:
+            return str(self.tools[0].get("function", {}).get("name"))
+        rf = self.response_format or {}
+        if rf.get("type") == "json_schema":
+            return str(rf.get("json_schema", {}).get("name"))
+        return None
+
+    @property
+    def prompt_id(self) -> str | None:
+        """The ``X-Drafter-Prompt`` header drafter's chains send: ``id@version``."""
+        value = self.headers.get("x-drafter-prompt")
+        return value.split("@", 1)[0] if value else None
+
+    def content_of(self, role: str) -> str:
+        return "\n".join(_text(m.get("content")) for m in self.messages if m.get("role") == role)
+
+    @property
+    def text(self) -> str:
+        """Every message's text, joined: for ``"…" in request.text`` routing."""
+        return "\n".join(_text(m.get("content")) for m in self.messages)
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return ""
+
+
+Responder = Callable[[StubRequest], "Reply | dict[str, Any] | str | None"]
+
+
+class StubServer:
+    """A scripted OpenAI-compatible HTTP server on 127.0.0.1 (see the module docstring).
+
+    ``latency`` and ``jitter`` (seconds) delay every answer, uniformly within
+    ``latency ± jitter``, for benchmarks. ``report_usage=False`` leaves ``usage`` out of
+    answers, like some local servers.
+    """
+
+    def __init__(
+        self,
+        *,
+        responder: Responder | None = None,
+        latency: float = 0.0,
+        jitter: float = 0.0,
+        seed: int | None = 0,
+        report_usage: bool = True,
+    ) -> None:
+        self.responder = responder
+        self.latency = latency
+        self.jitter = jitter
+        self.report_usage = report_usage
+        self._rng = random.Random(seed)
+        self._queue: deque[Reply] = deque()
+        self._requests: list[StubRequest] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._counter = 0
+        self.exhausted = 0
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self) -> StubServer:
+        if self._server is not None:
+            return self
+        self._stop.clear()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server.daemon_threads = True
+        self._server = server
+        # A short poll interval keeps stop() fast (shutdown waits for one poll).
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.02,), name="stub-llm", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()  # releases hanging handlers
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> StubServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("StubServer is not running")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    # -- scripting -----------------------------------------------------------------
+    def enqueue(self, *replies: Reply | dict[str, Any]) -> None:
+        """Queue answers, in order; a dict is shorthand for ``Reply.json(dict)``."""
+        with self._lock:
+            self._queue.extend(_as_reply(r) for r in replies)
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
+    @property
+    def requests(self) -> list[StubRequest]:
+        """Every chat-completion request received so far, in arrival order."""
+        with self._lock:
+            return list(self._requests)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self._requests.clear()
+            self.exhausted = 0
+
+    # -- answering -------------------------------------------------------------------
+    def _next_reply(self, request: StubRequest) -> Reply | None:
+        with self._lock:
+            self._requests.append(request)
+            self._counter += 1
+            if self._queue:
+                return self._queue.popleft()
+        if self.responder is not None:
+            answer = self.responder(request)
+            if answer is not None:
+                return _as_reply(answer)
+        with self._lock:
+            self.exhausted += 1
+        return None
+
+    def _delay(self) -> None:
+        if self.latency <= 0 and self.jitter <= 0:
+            return
+        with self._lock:
+            delay = self.latency + self._rng.uniform(-self.jitter, self.jitter)
+        if delay > 0:
+            self._stop.wait(delay)
+
+    def _completion(self, request: StubRequest, reply: Reply) -> dict[str, Any]:
+        with self._lock:
+            n = self._counter
+        payload = ""
+        tool_calls: list[dict[str, Any]] | None = None
+        if reply.kind == "text":
+            content: str | None = str(reply.payload)
+        else:
+            payload = (
+                json.dumps(reply.payload, ensure_ascii=False)
+                if reply.kind == "json"
+                else str(reply.payload)
+            )
+            if request.tools:
+                name = _tool_name(request)
+                content = None
+                tool_calls = [
+                    {
+                        "id": f"call_stub_{n}",
+                        "type": "function",
+                        "function": {"name": name, "arguments": payload},
+                    }
+                ]
+            else:
+                content = payload
+        message: dict[str, Any] = {"role": "assistant", "content": content}
+        if tool_calls:
+            message["tool_calls"] = tool_calls
+        body: dict[str, Any] = {
+            "id": f"chatcmpl-stub-{n}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": request.model or "stub",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": message,
+                    "finish_reason": "tool_calls" if tool_calls else "stop",
+                    "logprobs": None,
+                }
+            ],
+        }
+        if reply.usage if reply.usage is not None else self.report_usage:
+            prompt = count_messages(
+                (str(m.get("role", "")), _text(m.get("content"))) for m in request.messages
+            )
+            completion = count_tokens(content or payload)
+            body["usage"] = {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            }
+        return body
+
+
+def _tool_name(request: StubRequest) -> str:
+    choice = request.body.get("tool_choice")
+    if isinstance(choice, dict):
+        return str(choice.get("function", {}).get("name", "")) or str(request.schema_name)
+    return str(request.schema_name)
+
+
+def _as_reply(answer: Reply | dict[str, Any] | str) -> Reply:
+    if isinstance(answer, Reply):
+        return answer
+    if isinstance(answer, dict):
+        return Reply.json(answer)
+    return Reply.raw(answer)
+
+
+def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
+            return
+
+        def _send(
+            self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        ) -> None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the client gave up (timeout): nothing to do
+                pass
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/models"):
+                self._send(200, {"object": "list", "data": [{"id": "stub", "object": "model"}]})
+            else:
+                self._send(404, {"error": {"message": "not found", "type": "not_found"}})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                self._send(404, {"error": {"message": "not found", "type": "not_found"}})
+                return
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                self._send(400, {"error": {"message": "invalid JSON body", "type": "invalid"}})
+                return
+            request = StubRequest(
+                path=self.path,
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body if isinstance(body, dict) else {},
+            )
+            reply = stub._next_reply(request)
+            stub._delay()
+            if reply is None:
+                self._send(
+                    400,
+                    {
+                        "error": {
+                            "message": "stub script exhausted",
+                            "type": "invalid_request_error",
+                        }
+                    },
+                )
+                return
+            if reply.kind == "hang":
+                stub._stop.wait(reply.seconds)
+                self.close_connection = True
+                return
+            if reply.kind == "error":
+                headers = {}
+                if reply.retry_after is not None:
+                    headers["retry-after-ms"] = str(max(1, int(reply.retry_after * 1000)))
+                self._send(
+                    reply.status,
+                    {
+                        "error": {
+                            "message": reply.payload,
+                            "type": "stub_error",
+                            "code": reply.status,
+                        }
+                    },
+                    headers,
+                )
+                return
+            self._send(200, stub._completion(request, reply))
+
+    return Handler
+
+
+# -- the scripted LangChain chat model -------------------------------------------
+
+
+class ScriptExhaustedError(AssertionError):
+    """A :class:`ScriptedChatModel` was called more times than it has answers."""
+
+
+class ScriptedChatModel(BaseChatModel):
+    """A chat model answering from ``script`` in order; raises when it runs out.
+
+    Items: a ``str`` (message content), a ``dict`` (sent as JSON content), an
+    ``AIMessage`` (as is, e.g. with ``tool_calls``), or an exception (raised).
+    ``calls`` records the messages of every call. ``with_structured_output`` parses
+    the JSON of the next answer (tool-call arguments or content) for any method.
+    """
+
+    script: list[Any]
+    calls: list[list[BaseMessage]] = Field(default_factory=list)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    @property
+    def remaining(self) -> int:
+        return len(self.script)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with self._lock:
+            self.calls.append(list(messages))
+            if not self.script:
+                raise ScriptExhaustedError(
+                    f"ScriptedChatModel: script exhausted after {len(self.calls) - 1} answers"
+                )
+            item = self.script.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        if isinstance(item, AIMessage):
+            message = item
+        elif isinstance(item, dict):
+            message = AIMessage(content=json.dumps(item, ensure_ascii=False))
+        else:
+            message = AIMessage(content=str(item))
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def with_structured_output(  # type: ignore[override]
+        self,
+        schema: dict[str, Any] | type[BaseModel],
+        *,
+        include_raw: bool = False,
+        method: str = "json_schema",
+        **kwargs: Any,
+    ) -> Runnable[Any, Any]:
+        from langchain_core.utils.json import parse_json_markdown
+
+        def run(value: Any) -> Any:
+            raw = self.invoke(value)
+            parsed: Any = None
+            error: Exception | None = None
+            try:
+                if isinstance(raw, AIMessage) and raw.tool_calls:
+                    data: Any = raw.tool_calls[0]["args"]
+                else:
+                    data = parse_json_markdown(_text_of(raw.content))
+                if isinstance(schema, type) and issubclass(schema, BaseModel):
+                    parsed = schema.model_validate(data)
+                else:
+                    parsed = data
+            except Exception as exc:  # reported like LangChain's include_raw does
+                if not include_raw:
+                    raise
+                error = exc
+            if include_raw:
+                return {"raw": raw, "parsed": parsed, "parsing_error": error}
+            return parsed
+
+        return RunnableLambda(run)
+
+
+def _text_of(content: str | Sequence[Any]) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content)
+
+
+def replies(items: Iterable[Any]) -> list[Reply]:
+    """Turn dicts and strings into replies (dict → ``Reply.json``, str → ``Reply.raw``)."""
+    return [_as_reply(i) for i in items]
