@@ -125,13 +125,20 @@ def _summary(issue: Issue) -> str:
 
 @issue_app.command("build")
 def build_command(
+    out_path: OutOpt,
     briefs: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="简讯文件（“### 标题”加正文的 Markdown，或 Brief JSON）。", show_default=False
         ),
-    ],
-    out_path: OutOpt,
+    ] = None,
+    from_store: Annotated[
+        bool,
+        typer.Option("--from-store", help="编入数据库中已采用、未刊发的稿件，并标记为已刊发。"),
+    ] = False,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="数据库文件（默认 DRAFTER_DB 或用户数据目录）。")
+    ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="出刊日期 YYYY-MM-DD，默认今天（北京时间）。")
     ] = None,
@@ -150,6 +157,7 @@ def build_command(
     profile: ProfileOpt = None,
 ) -> None:
     """把简讯编排成一期简报：报头、目录提要、头条、各栏目、报尾；期号自动续编。"""
+    from drafter.errors import InputError
     from drafter.issue import build_issue, format_for, render, toc_lines
     from drafter.issue.build import review_problems, today
     from drafter.issue.numbering import load_numbering, next_numbering, save_numbering
@@ -157,21 +165,40 @@ def build_command(
     prof = load_profile_opt(profile)
     fmt = format_for(str(out_path))
     issue_date = _parse_date(date)
-    items = _read_briefs(briefs, prof)
+    items = _read_briefs(briefs or [], prof)
+    if not items and not from_store:
+        raise InputError(
+            "没有要编排的简讯", hint="给出简讯文件，或用 --from-store 编入数据库中已采用的稿件"
+        )
     when = issue_date or today(prof)
     numbering = next_numbering(when, load_numbering(), number=number, total=total)
-    issue = build_issue(
-        items,
-        profile=prof,
-        date=when,
-        number=numbering.number,
-        total=numbering.total,
-        editor=editor,
-        reviewer=reviewer,
-        force=force,
-    )
+    used: list[Brief] = []
+
+    def make(found: list[Brief]) -> Issue:
+        used.extend([*found, *items])
+        return build_issue(
+            used,
+            profile=prof,
+            date=when,
+            number=numbering.number,
+            total=numbering.total,
+            editor=editor,
+            reviewer=reviewer,
+            force=force,
+        )
+
+    if from_store:
+        from drafter.store import Store
+        from drafter.workflow import issue_from_store
+
+        # The issue is recorded and its drafts marked published in one transaction.
+        with Store.open(db) as store:
+            issue, issue_id = issue_from_store(store, make)
+        err(f"已在数据库中记录第 {issue_id} 号期刊，{len(used) - len(items)} 篇稿件标记为已刊发")
+    else:
+        issue = make([])
     if force:
-        for problem in review_problems(items, prof):
+        for problem in review_problems(used, prof):
             err(f"警告：强制编入 {problem.describe()}")
     config = _model_config(model, prof)
     if config is not None:

@@ -1,0 +1,60 @@
+"""`drafter issue build --from-store`: accepted drafts become an issue, published once."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from drafter.cli import app
+from drafter.issue import parse_issue
+from drafter.store import Store
+
+TESTS = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(TESTS))  # shared test data (pytest runs --import-mode=importlib)
+from workflow_data import REPORTS, write_report  # noqa: E402
+
+runner = CliRunner()
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def _submit(tmp_path: Path, db: Path, name: str) -> str:
+    result = run("submit", str(write_report(tmp_path, name)), "--db", str(db))
+    assert result.exit_code in (0, 1), result.output
+    found = re.search(r"(\d+)\s*$", result.stdout.strip())
+    assert found, result.stdout
+    return found.group(1)
+
+
+def test_accepted_drafts_are_built_and_marked_published(tmp_path: Path, profile: Any) -> None:
+    db = tmp_path / "drafter.db"
+    names = list(REPORTS)[:3]
+    ids = [_submit(tmp_path, db, n) for n in names]
+    for draft_id in ids[:2]:  # two accepted, one left pending
+        assert run("accept", draft_id, "--db", str(db)).exit_code == 0
+    out = tmp_path / "issue.md"
+    result = run(
+        "issue", "build", "--from-store", "--db", str(db), "--out", str(out),
+        "--date", "2026-06-01", "--force",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2 篇稿件标记为已刊发" in result.stderr
+    issue = parse_issue(out.read_text(encoding="utf-8"), profile=profile)
+    assert len(issue.briefs()) == 2
+    with Store.open(db) as store:
+        assert store.accepted_unpublished() == []
+    again = run("issue", "build", "--from-store", "--db", str(db), "--out", str(out))
+    assert again.exit_code == 2
+    assert "没有已采用、未刊发的稿件" in again.stderr
+
+
+def test_build_without_briefs_or_store_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("issue", "build", "--out", str(tmp_path / "x.md"))
+    assert result.exit_code == 2
+    assert "没有要编排的简讯" in result.stderr
