@@ -42,7 +42,10 @@ def _reports(n: int) -> list[Report]:
 
 
 def _answer(request: StubRequest) -> dict[str, object]:
-    return {"headline": "北京园艺学会召开技术交流会", "paragraphs": ["5月8日，北京园艺学会召开技术交流会。"]}
+    return {
+        "headline": "北京园艺学会召开技术交流会",
+        "paragraphs": ["5月8日，北京园艺学会召开技术交流会。"],
+    }
 
 
 def main() -> int:
@@ -55,9 +58,10 @@ def main() -> int:
 
     reports = _reports(args.calls)
     rows: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp, StubServer(
-        responder=_answer, latency=args.latency, jitter=args.jitter, seed=1
-    ) as stub:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        StubServer(responder=_answer, latency=args.latency, jitter=args.jitter, seed=1) as stub,
+    ):
         config = ModelConfig(
             model="stub-model",
             base_url=stub.base_url,
@@ -85,7 +89,12 @@ def main() -> int:
         rewall, recalls = run()
         rows.append(("model calls on unchanged re-run", str(recalls)))
         rows.append(("HTTP requests on re-run", str(len(stub.requests) - served)))
-        rows.append(("ms per cache hit (wall ÷ calls × jobs)", f"{rewall / len(reports) * args.jobs * 1000:.1f}"))
+        rows.append(
+            (
+                "ms per cache hit (wall ÷ calls × jobs)",
+                f"{rewall / len(reports) * args.jobs * 1000:.1f}",
+            )
+        )
 
     long_report = "\n\n".join(PARA.format(d=8, n=i) for i in range(600))[:50_000]
     started = time.perf_counter()
@@ -96,7 +105,9 @@ def main() -> int:
     split_s = time.perf_counter() - started
     rows.append(("tokens in a 50,000-character report", str(n_tokens)))
     rows.append(("token counting (MB/s)", f"{len(long_report.encode()) / count_s / 1e6:.1f}"))
-    rows.append(("chunking it into ≤4,000-token chunks (s)", f"{split_s:.3f} ({len(chunks)} chunks)"))
+    rows.append(
+        ("chunking it into ≤4,000-token chunks (s)", f"{split_s:.3f} ({len(chunks)} chunks)")
+    )
 
     print("| figure | value |\n|---|---|")
     for name, value in rows:

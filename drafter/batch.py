@@ -98,6 +98,7 @@ def draft_many(
     model: str | None = None,
     max_repairs: int | None = None,
     backend: ModelBackend | None = None,
+    examples: Sequence[Brief] | None = None,
     on_result: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
     """Draft ``reports`` on ``jobs`` threads; results in input order.
@@ -118,7 +119,12 @@ def draft_many(
 
     def one(report: Report) -> Brief:
         return draft(
-            report, profile=profile, config=config, max_repairs=max_repairs, backend=backend
+            report,
+            profile=profile,
+            config=config,
+            max_repairs=max_repairs,
+            backend=backend,
+            examples=examples,
         )
 
     items = [BatchItem(source=r.source_path or r.id, report=r) for r in reports]
@@ -261,11 +267,26 @@ def draft_files(
     from drafter.ingest import load_report
 
     profile = profile or load_profile()
+    if backend is None and config is None:
+        from drafter.providers import ModelConfig
+
+        config = ModelConfig.resolve(model=model, profile=profile)  # fail before any work
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"输出位置不是目录：{out_dir}", hint="批量起草时 --out 须是目录")
+    if Path(target).is_dir() and Path(target).resolve() == out_dir.resolve():
+        raise InputError(
+            f"输出目录不能就是报送材料所在的目录：{out_dir}",
+            hint="请用另一个目录作 --out，例如 briefs/",
+        )
+    # Files already under out_dir are never inputs, so outputs cannot overwrite a report.
     sources = expand_sources(target, exclude=out_dir if out_dir.exists() else None)
-    out_dir.mkdir(parents=True, exist_ok=True)
     stems = output_paths(sources, out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"无法创建输出目录 {out_dir}：{exc.strerror}", hint="请检查路径和权限"
+        ) from None
     if on_start is not None:
         on_start(len(sources))
 

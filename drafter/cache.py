@@ -171,16 +171,28 @@ class ResponseCache:
             ) from exc
 
     def get(self, key: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
+        """The value for ``key``, or None; a database error is a miss (logged)."""
+        try:
+            with self._lock:
+                row = self._conn.execute(
+                    "SELECT value FROM responses WHERE key = ?", (key,)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            # The cache only saves money; a broken one must not stop drafting.
+            log.warning("模型响应缓存读取失败（%s）：%s", self.path, exc)
+            return None
         return None if row is None else str(row[0])
 
     def put(self, key: str, value: str) -> None:
-        with self._lock:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
-                (key, value, time.time()),
-            )
+        """Store ``value``; a database error skips the write (logged)."""
+        try:
+            with self._lock:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
+                    (key, value, time.time()),
+                )
+        except sqlite3.Error as exc:
+            log.warning("模型响应缓存写入失败（%s）：%s", self.path, exc)
 
     def delete(self, key: str) -> None:
         with self._lock:

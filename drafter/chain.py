@@ -54,9 +54,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CallStats",
+    "Grade",
     "Prose",
     "TocLine",
     "extract_facts",
+    "grade_brief",
     "merge_facts",
     "repair_prose",
     "shorten_headline",
@@ -193,6 +195,27 @@ def _schema_of(schema: type[BaseModel]) -> dict[str, Any]:
     return copy.deepcopy(_cached_schema(schema))
 
 
+def _structured(model: BaseChatModel, json_schema: dict[str, Any], method: str, label: str) -> Any:
+    """``model`` bound to answer in ``json_schema``, returning the raw message.
+
+    ``with_structured_output`` returns ``bound_model | parser``. drafter parses the raw
+    text strictly itself, so it calls the bound model alone: ``include_raw=True`` would
+    wrap it in a parallel map that starts two thread pools per call (about a quarter of
+    a brief's CPU, and contention when briefs are drafted concurrently). A model whose
+    structured output is shaped differently (a test fake) keeps the include_raw form.
+    """
+    headers = {"X-Drafter-Prompt": label}
+    structured = model.with_structured_output(
+        json_schema, method=method, include_raw=False, extra_headers=headers  # type: ignore[arg-type]
+    )
+    first = getattr(structured, "first", None)
+    if first is not None and getattr(first, "bound", None) is model:
+        return first
+    return model.with_structured_output(
+        json_schema, method=method, include_raw=True, extra_headers=headers  # type: ignore[arg-type]
+    )
+
+
 def _call(
     prompt: PromptTemplateFile,
     variables: dict[str, Any],
@@ -216,13 +239,7 @@ def _call(
         _messages(prompt, shots, json_schema, config.method, references), template_format="f-string"
     )
     model = chat_model if chat_model is not None else build_chat_model(config)
-    structured = model.with_structured_output(
-        json_schema,
-        method=config.method,
-        include_raw=True,
-        extra_headers={"X-Drafter-Prompt": prompt.label},
-    )
-    chain = template | structured
+    chain = template | _structured(model, json_schema, config.method, prompt.label)
     stats = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
     with track_hits() as hits:
         try:
@@ -232,7 +249,7 @@ def _call(
             if err is None:
                 raise
             raise err from exc
-    raw = out["raw"]
+    raw = out["raw"] if isinstance(out, dict) else out
     raw_text = _raw_text(raw)
     stats.raw_outputs.append(raw_text)
     stats.cache_hits = hits.hits
@@ -267,14 +284,25 @@ _FENCE = re.compile(r"^```(?:json|JSON)?\s*\n?(.*?)\n?```$", re.DOTALL)
 
 
 def _strict_json(text: str) -> Any:
-    """The JSON value of an answer, allowing only surrounding whitespace and a code fence."""
+    """The JSON value of an answer: whole, fenced, or one complete object amid chatter.
+
+    Truncated JSON is never completed (LangChain's streaming parser would).
+    """
     body = text.strip()
     fenced = _FENCE.match(body)
     if fenced:
         body = fenced.group(1).strip()
     if not body:
         raise ValueError("模型没有输出内容")
-    return json.loads(body)
+    try:
+        return json.loads(body)
+    except ValueError:
+        start = body.find("{")
+        if start <= 0:
+            raise
+        # Some local models wrap the object in a sentence; take it if it is complete.
+        value, _end = json.JSONDecoder().raw_decode(body[start:])
+        return value
 
 
 def _describe(exc: Exception) -> str:
@@ -529,3 +557,39 @@ def shorten_headline(
     variables = {"max_chars": max_chars, "headline": headline, "body": _defuse(body[:300])}
     toc, stats = _call(prompt, variables, TocLine, config, chat_model=chat_model)
     return toc.line.strip().rstrip("。；，、"), stats
+
+
+# -- grading (evaluation only) -------------------------------------------------------
+
+
+class Grade(BaseModel):
+    """A model grader's verdict on one brief against the rubric in ``prompts/grade_brief``."""
+
+    model_config = ConfigDict(extra="forbid", title="Grade")
+
+    score: int = Field(ge=1, le=5, description="总分1—5分")
+    passed: bool = Field(description="总分不低于4分且没有编造")
+    problems: list[str] = Field(default_factory=list, description="发现的问题，每条一句话")
+
+
+def grade_brief(
+    report: Report,
+    brief: Brief,
+    config: ModelConfig,
+    *,
+    attempt: int = 1,
+    chat_model: BaseChatModel | None = None,
+) -> tuple[Grade, CallStats]:
+    """Grade ``brief`` against its source ``report`` with the Chinese rubric; one call.
+
+    ``attempt`` numbers independent gradings of the same brief: it is part of the
+    prompt, so each of k runs is its own cached call and its own recording.
+    """
+    prompt = load_prompt("grade_brief")
+    variables: dict[str, Any] = {
+        "attempt": attempt,
+        "brief": _defuse(render_brief_txt(brief).strip()),
+        "report": "",
+    }
+    variables["report"] = _report_for_prose(report, _budget(prompt, variables, config))
+    return _call(prompt, variables, Grade, config, chat_model=chat_model)

@@ -2,8 +2,8 @@
 
 :func:`find_event_dates` returns every date expression in order of appearance, each
 with the wording kept verbatim (the guard and the offline engine compare wording) and
-a calendar date where one can be fixed: a year written in the text, else the year that
-puts the date nearest the anchor (the date the report was received); relative words
+a calendar date where one can be fixed: a year written in the text, else the latest
+such date up to 90 days after the anchor (the date the report was received); relative words
 (``昨日``, ``今天``, ``上周五``) only against an anchor. Vague words (``近日``, ``日前``)
 are not dates and are not returned.
 """
@@ -73,6 +73,7 @@ _DATE_RE = re.compile(
 LEADING_DATE_RE = re.compile(rf"^\s*(?:{_DATE_RE.pattern})", re.VERBOSE)
 """A date expression at the start of a string (for stripping a date lead)."""
 
+_AHEAD = 90
 _RELATIVE_DAYS = {"昨日": -1, "昨天": -1, "前天": -2, "前日": -2, "今日": 0, "今天": 0}
 _RELATIVE_DAYS |= {"明日": 1, "明天": 1}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -105,15 +106,17 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _nearest_year(month: int, day: int, anchor: dt.date) -> dt.date | None:
-    """The date with this month and day nearest the anchor (a December event in a
-    January report is last year's)."""
+def _year_for(month: int, day: int, anchor: dt.date) -> dt.date | None:
+    """The latest date with this month and day at most :data:`_AHEAD` days after the
+    anchor: reports tell of past events (a December event in a January report is last
+    year's), and an event they announce is soon."""
+    limit = anchor + dt.timedelta(days=_AHEAD)
     options = [
-        d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := _make(y, month, day))
+        d
+        for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if (d := _make(y, month, day)) and d <= limit
     ]
-    if not options:
-        return None
-    return min(options, key=lambda d: abs((d - anchor).days))
+    return max(options) if options else None
 
 
 def _resolve(m: re.Match[str], anchor: dt.date | None, year_hint: int | None) -> dt.date | None:
@@ -126,14 +129,14 @@ def _resolve(m: re.Match[str], anchor: dt.date | None, year_hint: int | None) ->
             year = cn_number(g["y"])
             return _make(year, month, day) if year else None
         if anchor:
-            return _nearest_year(month, day, anchor)
+            return _year_for(month, day, anchor)
         return _make(year_hint, month, day) if year_hint else None
     if g["ny"] is not None:
         return _make(int(g["ny"]), int(g["nm"]), int(g["nd"]))
     if g["pm"] is not None:
         month, day = int(g["pm"]), int(g["pd"])
         if anchor:
-            return _nearest_year(month, day, anchor)
+            return _year_for(month, day, anchor)
         return _make(year_hint, month, day) if year_hint else None
     if anchor is None:
         return None

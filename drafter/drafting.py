@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
@@ -274,11 +274,13 @@ def _draft_model(
     brief: Brief | None = None
     findings: list[Finding] = []
     failure: OutputValidationError | None = None  # of the latest attempt, if it failed
+    prompt: tuple[str | None, str | None] = (None, None)  # the drafting prompt, not repair's
     for attempt in range(1 + max_repairs):
         tally.attempts = attempt + 1
         try:
             if step is None:
                 candidate = backend.prose(report, facts, profile, shots)
+                prompt = (candidate.prompt_id, candidate.prompt_version)
             else:
                 # Only the current findings: earlier failed attempts are not piled on.
                 candidate = backend.repair(report, facts, step, findings, profile)
@@ -293,8 +295,9 @@ def _draft_model(
             _with_context(exc, report)
             raise
         failure = None
-        step = candidate
         brief, findings = gate(built, report, profile)
+        # A repair starts from the autofixed prose: the findings' locations refer to it.
+        step = replace(candidate, headline=brief.headline, paragraphs=list(brief.paragraphs))
         if not _errors(findings):
             break
 
@@ -318,8 +321,8 @@ def _draft_model(
     provenance = Provenance(
         engine="model",
         model=backend.model_name,
-        prompt_id=step.prompt_id,
-        prompt_version=step.prompt_version,
+        prompt_id=prompt[0],
+        prompt_version=prompt[1],
         usage=tally.usage,
         calls=tally.calls,
         attempts=tally.attempts,
@@ -542,4 +545,12 @@ def check(
     expected = None if brief.lead else report.org_short
     findings = list(lint_brief(brief, profile, expected_attribution=expected))
     findings += check_faithfulness(brief, report, profile, main_org=report.org_short)
+    if brief.source_id is not None and brief.source_id != report.id:
+        findings.append(
+            Finding(
+                rule="check.source",
+                severity="warning",
+                message=f"稿件记录的来源材料（{brief.source_id}）与所给材料（{report.id}）不是同一份",
+            )
+        )
     return findings

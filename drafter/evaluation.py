@@ -11,6 +11,13 @@ A case directory looks like::
     evals/cases/<id>/case.yaml    # Case fields: org, kind, expected_* …, report, golden
     evals/cases/<id>/report.txt   # the raw report (any format ingest reads)
     evals/cases/<id>/golden.md    # optional golden brief
+
+Model runs go through the chain with the config's ``recording_mode``: ``record``
+writes every exchange under the recordings directory (keyed by model, messages,
+parameters and schema; keys stripped, :class:`~drafter.cache.RecordingStore`),
+``replay`` answers only from them, and a miss stops the suite with a
+:class:`~drafter.errors.MissingRecordingError` naming the case. ``evaluate(grader=…)``
+adds the model-graded scorer (:mod:`drafter.grading`).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import statistics
 import time
 import xml.etree.ElementTree as ET
@@ -29,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from drafter.errors import EvalError
+from drafter.errors import EvalError, MissingRecordingError
 from drafter.profile import Profile, load_profile
 from drafter.resources import data_dir
 from drafter.schemas import Brief
@@ -45,8 +53,10 @@ __all__ = [
     "Regression",
     "compare_runs",
     "default_cases_dir",
+    "default_jobs",
     "evaluate",
     "load_cases",
+    "load_run",
     "regressions",
     "to_junit",
 ]
@@ -93,8 +103,9 @@ class EvalRun(BaseModel):
     drafter_version: str
     model: str
     profile: str
-    created: str
-    seconds: float
+    # A committed baseline leaves these out (they change every run).
+    created: str = ""
+    seconds: float = 0.0
     cases: list[CaseResult]
     aggregates: dict[str, float] = Field(default_factory=dict)
 
@@ -111,6 +122,15 @@ class Regression(BaseModel):
     before: float | bool | None
     after: float | bool | None
     message: str
+
+
+def default_jobs(config: ModelConfig | None = None) -> int:
+    """Threads for a run: the offline engine is CPU-bound Python (the GIL gains little
+    past the core count); model calls wait on the network, so more overlap pays."""
+    cores = os.cpu_count() or 2
+    if config is None or config.is_offline:
+        return min(cores, 4)
+    return min(4 * cores, 16)
 
 
 def default_cases_dir() -> Path:
@@ -151,6 +171,23 @@ def _run_case(
     config: ModelConfig | None,
     scorers: dict[str, Scorer],
 ) -> CaseResult:
+    """Draft and score one case; a replay without its recording stops the suite."""
+    try:
+        return _draft_and_score(case, where, profile, config, scorers)
+    except MissingRecordingError as exc:
+        context = {**exc.context, "case": case.id}
+        raise MissingRecordingError(
+            f"用例 {case.id}：{exc.message}", hint=exc.hint, **context
+        ) from exc
+
+
+def _draft_and_score(
+    case: Case,
+    where: Path,
+    profile: Profile,
+    config: ModelConfig | None,
+    scorers: dict[str, Scorer],
+) -> CaseResult:
     from drafter.brieftext import parse_brief
     from drafter.drafting import draft
     from drafter.ingest import load_report
@@ -167,6 +204,8 @@ def _run_case(
             lead=case.lead,
         )
         brief = draft(report, profile=profile, config=config)
+    except MissingRecordingError:
+        raise
     except Exception as exc:  # a failing case is a result, not a crash of the suite
         log.debug("case %s failed", case.id, exc_info=True)
         return CaseResult(
@@ -184,7 +223,15 @@ def _run_case(
         sample.toc_line = _toc_line(brief, profile, config)
     scores: dict[str, Score] = {}
     for name, scorer in scorers.items():
-        score = scorer(sample)
+        try:
+            score = scorer(sample)
+        except MissingRecordingError:
+            raise
+        except Exception as exc:  # a broken scorer fails its score, not the whole suite
+            log.warning("scorer %s failed on case %s", name, case.id, exc_info=True)
+            score = Score(
+                value=0, passed=False, explanation=f"评分出错：{type(exc).__name__}: {exc}"
+            )
         if score is not None:
             scores[name] = score
     return CaseResult(
@@ -219,16 +266,29 @@ def evaluate(
     *,
     profile: Profile | None = None,
     config: ModelConfig | None = None,
-    jobs: int = 4,
+    jobs: int | None = None,
     scorers: dict[str, Scorer] | None = None,
+    grader: ModelConfig | None = None,
+    grader_runs: int = 1,
     on_case: Callable[[CaseResult], None] | None = None,
 ) -> EvalRun:
-    """Run the pipeline over ``cases`` (default: the bundled ones) and score each sample."""
+    """Run the pipeline over ``cases`` (default: the bundled ones) and score each sample.
+
+    ``jobs`` defaults to :func:`default_jobs`. ``grader`` adds the model-graded scorer
+    (:mod:`drafter.grading`), run ``grader_runs`` times per case and reported as pass^k.
+    A missing recording in replay mode raises :class:`MissingRecordingError` naming
+    the case; any other failure of a case is recorded on its result.
+    """
     from drafter import __version__
 
     profile = profile or load_profile()
     cases = list(cases) if cases is not None else load_cases()
-    scorers = scorers if scorers is not None else SCORERS
+    scorers = dict(scorers if scorers is not None else SCORERS)
+    if grader is not None:
+        from drafter.grading import GRADER_NAME, model_graded_scorer
+
+        scorers[GRADER_NAME] = model_graded_scorer(grader, runs=grader_runs)
+    jobs = jobs or default_jobs(config)
     started = time.perf_counter()
 
     def one(item: tuple[Case, Path]) -> CaseResult:
@@ -237,8 +297,14 @@ def evaluate(
             on_case(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         results = list(pool.map(one, cases))
+    except BaseException:
+        # e.g. a missing recording: the rest of the queue would only fail the same way
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     model = "offline" if config is None or config.is_offline else str(config.model)
     return EvalRun(
         drafter_version=__version__,
@@ -260,8 +326,18 @@ def load_run(path: Path) -> EvalRun:
             hint="先运行 drafter eval --update-baseline 生成基线",
             path=str(path),
         ) from exc
+    except OSError as exc:
+        raise EvalError(
+            f"无法读取评测结果文件：{path}（{exc.strerror}）", hint="检查路径和权限", path=str(path)
+        ) from exc
     except ValidationError as exc:
-        raise EvalError(f"评测结果文件格式错误：{path}", path=str(path)) from exc
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "（顶层）"
+        raise EvalError(
+            f"评测结果文件格式错误：{path}：{where} {first['msg']}",
+            hint="应为 drafter eval --out 或 --update-baseline 写出的 JSON",
+            path=str(path),
+        ) from exc
 
 
 def baseline_view(run: EvalRun) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
@@ -71,10 +72,19 @@ class _Compact:
 
     def __init__(self, text: str) -> None:
         half = to_halfwidth(text)
-        keep = [i for i, c in enumerate(half) if not c.isspace()]
+        keep: list[int] = []
+        self.breaks: set[int] = set()  # compact offsets that start a new line
+        newline = False
+        for i, c in enumerate(half):
+            if c.isspace():
+                newline = newline or c == "\n"
+                continue
+            if newline and keep:
+                self.breaks.add(len(keep))
+            newline = False
+            keep.append(i)
         self.text = "".join(half[i] for i in keep)
         self.pos = keep
-        self.length = len(text)
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         if not self.pos:
@@ -82,10 +92,15 @@ class _Compact:
         return (self.pos[s], self.pos[e - 1] + 1 if e > s else self.pos[s])
 
 
+_DASHES = re.compile(r"[-—–－─]+")
+
+
 def _org_norm(s: str) -> str:
-    """Whitespace-free, quote-free, with 科学技术协会 shortened to 科协 (both sides)."""
+    """Whitespace-free, quote-free, one kind of dash, 科学技术协会 shortened to 科协
+    and 人民政府 to 政府: the form both sides are compared in."""
     s = re.sub(r"\s+", "", to_halfwidth(s)).translate(_QUOTE_STRIP)
     s = s.replace("科学技术协会", "科协").replace("人民政府", "政府")
+    s = _DASHES.sub("-", s).replace("……", "...").replace("…", "...")
     return s.replace("(", "（").replace(")", "）")
 
 
@@ -128,7 +143,10 @@ def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _orgs_in(
-    text: str, blocked: list[tuple[int, int]], walls: list[tuple[int, int]]
+    text: str,
+    blocked: list[tuple[int, int]],
+    walls: list[tuple[int, int]],
+    breaks: set[int] | frozenset[int] = frozenset(),
 ) -> list[tuple[int, int, str]]:
     """Organization names: a run of CJK characters ending in an organization suffix,
     cut on the left at punctuation, a number or date (``walls``), a previous name, or
@@ -145,6 +163,7 @@ def _orgs_in(
             k > max(prev_end, ss - 24)
             and "\u4e00" <= text[k - 1] <= "\u9fff"
             and k - 1 not in walled
+            and k not in breaks
         ):
             k -= 1
         core = _cut_left(text[k:ss])
@@ -189,8 +208,11 @@ def _quoted(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int,
     return docs, quotes
 
 
-def _extract(c: str, profile: Profile) -> list[Entity]:
-    """Entities in compact text ``c``; spans are offsets in ``c``."""
+def _extract(
+    c: str, profile: Profile, breaks: set[int] | frozenset[int] = frozenset()
+) -> list[Entity]:
+    """Entities in compact text ``c``; spans are offsets in ``c``; a name never runs
+    across one of the line ``breaks``."""
     out: list[Entity] = []
     docs, quotes = _quoted(c)
     for s, e, inner in docs:
@@ -209,7 +231,7 @@ def _extract(c: str, profile: Profile) -> list[Entity]:
     for n in numbers:
         out.append(Entity("number", n.text, n.key, (n.start, n.end), number=n))
     walls = taken + [(n.start, n.end) for n in numbers]
-    for s, e, name in _orgs_in(c, blocked, walls):
+    for s, e, name in _orgs_in(c, blocked, walls, breaks):
         out.append(Entity("org", name, _org_key(name, profile), (s, e)))
     org_spans = [e.span for e in out if e.kind == "org"]
     for hit in find_names(c, blocked=blocked + org_spans):
@@ -231,7 +253,7 @@ def extract_entities(text: str, profile: Profile | None = None) -> list[Entity]:
     profile = profile or load_profile()
     compact = _Compact(text)
     out = []
-    for ent in _extract(compact.text, profile):
+    for ent in _extract(compact.text, profile, compact.breaks):
         s, e = compact.span(*ent.span)
         out.append(Entity(ent.kind, text[s:e], ent.key, (s, e), ent.person, ent.number, ent.date))
     return out
@@ -240,11 +262,13 @@ def extract_entities(text: str, profile: Profile | None = None) -> list[Entity]:
 # -- the source side ----------------------------------------------------------------------
 
 _INJECTION_RE = re.compile(
-    r"(?:忽略|无视|忘记|不要理会|不必遵守)(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部|上面)?"
+    r"(?:忽略|无视|忘记|不要理会|不必遵守)(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部|上面)"
     r"[^。！？\n]{0,10}(?:要求|指令|指示|规则|提示|设定)"
     r"|(?:在|往)(?:简报|稿件|输出|回答|文中)[^。！？\n]{0,6}(?:写上|写入|加入|添加|注明|加上|写明)"
     r"|请(?:你)?(?:务必)?在(?:简报|稿件)"
-    r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)\s+instructions"
+    r"|(?:写|撰写|生成|编写)(?:简报|稿件)时"
+    r"|(?:简报|稿件)(?:中|里)(?:务必|一定|必须|请)[^。！？\n]{0,4}(?:写|加|注明|提到|说明)"
+    r"|(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)\s+instructions"
     r"|system\s*prompt|你现在是|扮演一个",
     re.IGNORECASE,
 )
@@ -257,7 +281,7 @@ def _strip_injections(text: str) -> str:
         m = _INJECTION_RE.search(line)
         if m:
             start = max(line.rfind(p, 0, m.start()) for p in "。！？!?") + 1
-            log.warning("原稿中有疑似注入指令，已从依据中排除：%s", line[start : start + 40])
+            log.info("原稿中有疑似注入指令，已从依据中排除：%s", line[start : start + 40])
             line = line[:start]
         out.append(line)
     return "\n".join(out)
@@ -313,16 +337,31 @@ class _Source:
         return d.month is None and d.year is not None and str(d.year) in self.compact
 
     def supports_org(self, name: str, profile: Profile) -> bool:
+        """The name, or its registry short name, is in the source. Leading words that
+        cannot be part of a name (a verb or adverb the extractor kept) may be dropped;
+        a place or proper name may not: 天津环境科学学会 is not 北京环境科学学会."""
+        if self._has_org(name, profile):
+            return True
         suffix = _ORG_SUFFIX_END_RE.search(name)
-        core_len = len(name) - (len(suffix.group(0)) if suffix else 0)
-        for k in range(0, max(1, core_len - 1)):
-            variant = _org_norm(name[k:])
-            if variant in self.org_text:
-                return True
-            match = profile.resolve_org(variant)
-            if match and match.short in self.org_shorts:
+        core = name[: len(name) - len(suffix.group(0))] if suffix else name
+        words = cut_words(core)
+        dropped = 0
+        for w in words[:-1]:
+            if (word_tag(w) or "n")[:1] not in _DROPPABLE:
+                break
+            dropped += len(w)
+            if len(core) - dropped < 2:
+                break
+            if self._has_org(name[dropped:], profile):
                 return True
         return False
+
+    def _has_org(self, name: str, profile: Profile) -> bool:
+        variant = _org_norm(name)
+        if variant in self.org_text:
+            return True
+        match = profile.resolve_org(variant)
+        return bool(match and match.short in self.org_shorts)
 
     def supports_title(self, title: str, person: str) -> bool:
         """The title is written next to the person in the source: between the previous
@@ -342,34 +381,42 @@ class _Source:
 
 
 _CLAUSE = r"[，。；！？：,;!?:]"
+# Parts of speech (jieba's first letter) of words that are never part of a name.
+_DROPPABLE = frozenset("vdpcuram")
 
 
-_CACHE: OrderedDict[tuple[str, tuple[str, ...], int, dt.date | None], _Source] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+# Values keep their profile alive, so an id() in a key is never reused while cached.
+_CACHE: OrderedDict[tuple[str, tuple[str, ...], int, dt.date | None], tuple[Profile, _Source]]
+_CACHE = OrderedDict()
 
 
 def _source(text: str, extra: list[str], profile: Profile, received: dt.date | None) -> _Source:
     # Gates and repairs check several drafts against one report: prepare it once.
+    # Batch drafting runs in threads, hence the lock.
     key = (text, tuple(extra), id(profile), received)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key][1]
     src = _Source(text, extra, profile, received)
-    _CACHE[key] = src
-    if len(_CACHE) > 16:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        _CACHE[key] = (profile, src)
+        while len(_CACHE) > 16:
+            _CACHE.popitem(last=False)
     return src
 
 
 # -- the check ----------------------------------------------------------------------------
 
 _MESSAGES: dict[EntityKind, str] = {
-    "number": "数字“{x}”在原稿中找不到",
-    "date": "日期“{x}”在原稿中找不到",
-    "person": "人名“{x}”在原稿中找不到",
-    "title": "职务“{x}”与原稿中{p}的职务对不上",
-    "org": "机构名称“{x}”在原稿中找不到",
-    "document": "文件名称{x}在原稿中找不到",
-    "initiative": "引号中的名称{x}在原稿中找不到",
+    "number": "数字“{x}”在原稿中找不到，请核对原稿",
+    "date": "日期“{x}”在原稿中找不到，请核对原稿",
+    "person": "人名“{x}”在原稿中找不到，请核对原稿",
+    "title": "职务“{x}”与原稿中{p}的职务对不上，请核对原稿",
+    "org": "机构名称“{x}”在原稿中找不到，请核对原稿",
+    "document": "文件名称{x}在原稿中找不到，请核对原稿",
+    "initiative": "引号中的名称{x}在原稿中找不到，请核对原稿",
 }
 
 
@@ -441,7 +488,7 @@ def check_faithfulness(
     for paragraph, line, unit in _units(brief):
         compact = _Compact(unit)
         brief_org_text.append(_org_norm(compact.text))
-        for ent in _extract(compact.text, profile):
+        for ent in _extract(compact.text, profile, compact.breaks):
             if ent.kind == "date" and ent.date and ent.date.day:
                 brief_has_day = True
             if _supported(ent, src, profile):
@@ -451,7 +498,8 @@ def check_faithfulness(
                 continue
             reported.add(rid)
             s, e = compact.span(*ent.span)
-            loc = Location(paragraph=paragraph, start=s, end=e, line=line or None)
+            at_line = line + unit.count("\n", 0, s) if line else None
+            loc = Location(paragraph=paragraph, start=s, end=e, line=at_line)
             findings.append(
                 Finding(
                     rule=f"guard.{ent.kind}",

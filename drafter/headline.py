@@ -22,18 +22,22 @@ _WRAPPERS = [
     re.compile(r"^关于(.+?)(?:的)?(?:情况|进展情况|开展情况)$"),
     re.compile(r"^关于(.+)$"),
     re.compile(r"^(.+?)(?:的)?(?:情况报告|工作报告|总结报告|报告|汇报)$"),
-    re.compile(
-        r"^(.+?)(?:工作简报|活动简讯|工作简讯|简讯|简报|工作动态|动态|信息|纪实|侧记|综述)$"
-    ),
+    re.compile(r"^(.+?)(?:工作简报|活动简讯|工作简讯|简讯|简报|工作动态|工作信息|纪实|侧记|综述)$"),
     re.compile(r"^(.+?)(?:的)?(?:活动总结|工作总结|总结|开展情况|进展情况|有关情况|情况)$"),
 ]
 _LABEL = re.compile(
     r"^\s*(?:【[^】]{1,12}】|\[[^\]]{1,12}\]|(?:简讯|快讯|动态|信息|工作动态|通讯)\s*[：:|｜丨])\s*"
 )
-# A leading date and a trailing photo marker: 5月8日，……（图）
+# A leading date, a trailing photo marker or issue number: 5月8日，……（图）/（第12期）
 _TITLE_NOISE = re.compile(
     r"^(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日[上下]?午?\s*[，,：:\s]*|"
-    r"\s*[（(\[【](?:组图|图|图文|视频)[）)\]】]\s*$"
+    r"\s*[（(\[【](?:组图|图|图文|视频|(?:\d{4}\s*年\s*)?第\s*\d+\s*期)[）)\]】]\s*$"
+)
+# A digest's title names no event: 本周工作动态, 工作简报, 近期工作情况.
+_GENERIC_TITLE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,20}?(?:科协|学会|协会|研究会|部|办公室|中心|秘书处))?"
+    r"(?:本周|本月|近期|近日|每周|一周)?(?:重点)?(?:工作)?"
+    r"(?:动态|简报|简讯|信息|情况|总结|汇报|要闻|快讯|新闻|资讯)$"
 )
 _ORG_ONLY = re.compile(r"[\u4e00-\u9fff（）]{2,30}(?:科学技术协会|科协|学会|协会|研究会|部|办公室)")
 _TAIL_PUNCT = re.compile(r"[。．.！!？?；;，,、：:\s]+$")
@@ -88,15 +92,20 @@ _EVENT_SUBJECT = re.compile(
 
 
 def _names_org(text: str, names: list[str]) -> bool:
-    head = text[:24]
-    return any(n and n in head for n in names) or bool(_ORGISH.search(head))
+    """The title names an organization: a known name anywhere, an org-like word early."""
+    return any(n and n in text for n in names) or bool(_ORGISH.search(text[:24]))
 
 
 _GENERIC_SUBJECT = re.compile(
     r"^(?:本|我)?(?:区|县|市|校|院|园区|集团|公司)?科协(?=[\u4e00-\u9fff])"
 )
 _ANY_VERB = re.compile(
-    r"召开|举办|举行|开幕|启动|开展|组织|签署|签订|发布|成立|走进|赴|到|参加|完成|闭幕|落幕|揭牌|授牌|举行"
+    r"召开|举办|举行|开幕|启动|开展|组织|签署|签订|发布|成立|走进|赴|到|参加|完成|闭幕|落幕|揭牌|授牌|"
+    r"召集|主持|出席|调研|考察|座谈|走访|慰问|参观|审议|通过|选举"
+)
+# A person with a title is a subject too: 杜志雄会长召集……
+_PERSON_SUBJECT = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}(?:会长|理事长|主席|书记|秘书长|院长|校长|局长|主任|部长|区长|县长|市长)"
 )
 _PASSIVE_VERBS = ("召开", "举办", "举行", "开幕", "启动", "开展")
 
@@ -112,9 +121,10 @@ def _with_verb(t: str, body: str) -> str:
 
 def _with_subject(t: str, subject: str | None, names: list[str], body: str) -> str:
     """Make ``t`` state who did what, using only its own words and ``subject``."""
-    if subject and _GENERIC_SUBJECT.match(t):
+    generic = _GENERIC_SUBJECT.match(t)
+    if subject and generic and generic.group(0) not in names:
         return _GENERIC_SUBJECT.sub(subject, t, count=1)  # 区科协召开… → 怀柔区科协召开…
-    if _names_org(t, names):
+    if _names_org(t, names) or _PERSON_SUBJECT.match(t):
         return t if _VERB_FIRST.match(t) else _with_verb(t, body)
     if not subject:
         return t
@@ -126,7 +136,7 @@ def _with_subject(t: str, subject: str | None, names: list[str], body: str) -> s
         return subject + m.group(1) + t[: m.start()]
     if _EVENT_SUBJECT.search(t):
         return t  # the event is the subject: ……进校园活动走进海淀
-    if _EVENT_NOUN.search(t):
+    if _EVENT_NOUN.search(t) and not _ANY_VERB.search(t):
         for verb in ("召开", "举办", "举行", "开展", "组织"):
             if verb + t[:4] in body or re.search(f"{verb}[^。，]{{0,30}}{re.escape(t[-4:])}", body):
                 return subject + verb + t
@@ -139,8 +149,14 @@ def _fit(t: str, limit: int) -> str:
     if len(t) <= limit:
         return t
     if "——" in t and len(t.split("——", 1)[1]) >= 6:
-        t = t.split("——", 1)[1]
+        t = t.split("——", 1)[1]  # a series prefix: 2026中关村论坛系列活动——……
     t = re.sub(r"[（(][^（）()]{1,30}[）)]", "", t)
+    if len(t) > limit and "暨" in t:
+        before, after = t.split("暨", 1)
+        if _ANY_VERB.search(before) and len(before) >= 8:
+            t = before  # 北京X学会召开理事会暨常务理事会: who did what comes first
+        elif len(after) >= 8:
+            t = after  # ……高峰论坛暨……签约仪式举办: the part after 暨 is the news
     if len(t) <= limit:
         return t
     depth = 0
@@ -150,7 +166,7 @@ def _fit(t: str, limit: int) -> str:
             depth += 1
         elif ch in "”》）)":
             depth = max(0, depth - 1)
-        if depth == 0 and ch in "，、；暨和及与" and i >= 8:
+        if depth == 0 and ch in "，、；暨" and i >= 8:
             cut = i
     if cut:
         return t[:cut]
@@ -162,7 +178,7 @@ def _fit(t: str, limit: int) -> str:
     return head
 
 
-_PLACE_VERBS = "召开|举办|举行|组织|开展|签署|发布|启动|开幕|开赛|开班|开讲|落幕|闭幕"
+_PLACE_VERBS = "召开|举办|举行|组织|开展|签署|发布|启动|开幕|开赛|开班|开讲|落幕|闭幕|召集"
 _HOSTED = re.compile(
     rf"^由(?P<org>[^，。、]{{2,30}}?)(?P<verb>主办|举办|组织|发起)(?:、[^，。]{{2,30}}?承办)?的"
     rf"(?P<event>[^，。]{{2,40}}?)(?:在[^，。]{{1,20}}?)?(?:{_PLACE_VERBS})"
@@ -185,7 +201,7 @@ def headline_from_sentence(sentence: str, subject: str | None, names: list[str])
     hosted = _HOSTED.match(clause)
     if hosted:  # 由北京自动化学会主办的……大赛在……开赛 → 北京自动化学会主办……大赛
         clause = hosted.group("org") + hosted.group("verb") + hosted.group("event")
-    clause = re.sub(f"在[^，。]{{1,15}}?(?={_PLACE_VERBS})", "", clause)
+    clause = re.sub(f"在[^，。]{{1,25}}?(?={_PLACE_VERBS})", "", clause)
     return _with_subject(_ADVERBS.sub("", clause), subject, names, sentence)
 
 
@@ -203,7 +219,8 @@ def make_headline(
     candidates: list[str] = []
     if title:
         t = strip_title_wrappers(title)
-        if t and not _ORG_ONLY.fullmatch(t):
+        usable = len(t) >= minimum and not _ORG_ONLY.fullmatch(t)
+        if usable and not _GENERIC_TITLE.match(_TITLE_NOISE.sub("", title)):
             candidates.append(_with_subject(t, subject, names, body))
     if lead_sentence:
         candidates.append(headline_from_sentence(lead_sentence, subject, names))
@@ -215,4 +232,8 @@ def make_headline(
         c = _TAIL_PUNCT.sub("", _fit(c, limit))
         if len(c) >= minimum:
             return c
-    return _TAIL_PUNCT.sub("", candidates[0] if candidates else (subject or "工作动态"))[:limit]
+    for c in [*candidates, subject or ""]:
+        c = _TAIL_PUNCT.sub("", _fit(c, limit))
+        if c:
+            return c
+    return "工作动态"  # nothing usable at all: a neutral label the editor will replace

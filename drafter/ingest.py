@@ -122,6 +122,11 @@ class FrontMatter(BaseModel):
             return v.date()
         return parse_date(v) if isinstance(v, str) else v
 
+    @field_validator("lead", mode="before")
+    @classmethod
+    def _lead(cls, v: Any) -> Any:
+        return {"是": True, "否": False}.get(v.strip(), v) if isinstance(v, str) else v
+
     @field_validator("org", "title", mode="before")
     @classmethod
     def _text(cls, v: Any) -> Any:
@@ -146,7 +151,7 @@ def split_front_matter(text: str, *, where: str = "输入") -> tuple[FrontMatter
         data = yaml.safe_load(m.group(1))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f"第 {mark.line + 2} 行" if mark is not None else ""
+        at = f"（第 {mark.line + 2} 行）" if mark is not None else ""
         raise InputError(
             f"{where} 的元数据块不是有效的 YAML{at}：{getattr(exc, 'problem', None) or exc}",
             hint="每行写成“键: 值”，冒号后留一个空格；值里有冒号时用引号括起",
@@ -196,7 +201,7 @@ _ORG_SUFFIX = (
 _VERBS = (
     r"(?:召开|举办|举行|开展|组织|联合|携手|会同|牵头|在|于|赴|到|走进|深入|前往|来到|启动|发布|成立|"
     r"承办|主办|参加|参与|邀请|组团|围绕|聚焦|以|迎来|接待|完成|进行|为|与|和|及|积极|成功|隆重|圆满|"
-    r"正式|首次|再次|持续|第|党组|党委|理事会|常务|领导|一行|专家|志愿)"
+    r"正式|首次|再次|持续|第|党组|党委|理事会|常务|领导|一行|专家|志愿|、)"
 )
 _SUBJECT_RE = re.compile(
     rf"^(?:由)?(?P<org>[\u4e00-\u9fff（）()·]{{2,40}}?{_ORG_SUFFIX})(?={_VERBS})"
@@ -211,6 +216,7 @@ _ADVERBIAL_RE = re.compile(
     r"^(?:为|为了|在|以|围绕|根据|按照|随着|据|由于|结合|对|通过|聚焦|今年|去年|当天|"
     r"当日|上午|下午|晚上|会上|期间|此次|本次|作为|着眼|立足|面向|针对|伴随|值此)"
 )
+_CLOCK_RE = re.compile(r"^\s*\d{1,2}\s*(?:时|点|[:：]\d{2})(?:\s*\d{1,2}\s*分|半)?许?")
 _VAGUE_TIME_RE = re.compile(r"^(?:近日|日前|近期|最近|前不久|日前)\s*")
 _NOT_ORG_RE = re.compile(
     r"进一步|为了|推动|提升|加强|贯彻|落实|发挥|深化|做好|我会|我区|我们|本会|活动|会议"
@@ -224,7 +230,7 @@ class OrgGuess(BaseModel):
     """Where an inferred org came from (for logs and tests)."""
 
     name: str
-    via: str  # "hint" | "sentence" | "title"
+    via: str  # "hint" | "sentence" | "title" | "mention"
 
 
 def _plausible(name: str) -> bool:
@@ -232,26 +238,36 @@ def _plausible(name: str) -> bool:
 
 
 def _subject_of(sentence: str) -> str | None:
+    """The org that opens the main clause, after any date, time or purpose clauses; an
+    org named later in the sentence is a partner or a guest, not the sender."""
     for clause in _CLAUSE_SPLIT_RE.split(sentence):
         clause = clause.strip()
         clause = _VAGUE_TIME_RE.sub("", clause)
         m = LEADING_DATE_RE.match(clause)
         if m:
-            clause = clause[m.end() :].lstrip("，, ")
+            clause = _CLOCK_RE.sub("", clause[m.end() :]).lstrip("，, ")
         if not clause or _ADVERBIAL_RE.match(clause):
             continue
         sm = _SUBJECT_RE.match(clause)
         if sm and _plausible(sm.group("org")):
             return sm.group("org")
+        break
     hm = _HOSTED_BY_RE.search(sentence)
     if hm and _plausible(hm.group("org")):
         return hm.group("org")
     return None
 
 
-def infer_org(text: str, *, title: str | None = None, hint: str | None = None) -> OrgGuess | None:
+def infer_org(
+    text: str,
+    *,
+    title: str | None = None,
+    hint: str | None = None,
+    profile: Profile | None = None,
+) -> OrgGuess | None:
     """The sender as the report names it: an explicit hint, else the subject of the first
-    sentences, else the org the title starts with."""
+    sentences, else the org the title starts with, else (with a profile) the one
+    registry organization the text mentions."""
     if hint:
         return OrgGuess(name=hint, via="hint")
     for para in text.split("\n\n")[:3]:
@@ -263,9 +279,25 @@ def infer_org(text: str, *, title: str | None = None, hint: str | None = None) -
                 return OrgGuess(name=org, via="sentence")
         break
     if title:
-        m = _TITLE_ORG_RE.match(title)
+        m = _TITLE_ORG_RE.match(title.removeprefix("关于"))
         if m and _plausible(m.group("org")):
             return OrgGuess(name=m.group("org"), via="title")
+    if profile is not None:
+        return _only_registry_mention(text, profile)
+    return None
+
+
+def _only_registry_mention(text: str, profile: Profile) -> OrgGuess | None:
+    """A first-person report (``我会``) usually names its sender once; when exactly one
+    registry organization other than the bulletin's own association is mentioned, it is
+    the best guess left."""
+    own = profile.association_short
+    found: dict[str, str] = {}
+    for name, short in sorted(profile.aliases().items(), key=lambda kv: -len(kv[0])):
+        if short != own and short not in found and name in text:
+            found[short] = name
+    if len(found) == 1:
+        return OrgGuess(name=next(iter(found.values())), via="mention")
     return None
 
 
@@ -306,6 +338,29 @@ def _unknown_org_note(name: str, profile: Profile) -> Finding:
 
 
 # -- reading ----------------------------------------------------------------------------
+# Text nodes of a paragraph, tracked insertions included (python-docx's Paragraph.text
+# skips runs inside <w:ins>), deletions and the fallback copy of text boxes excluded.
+_DOCX_TEXT_XPATH = (
+    ".//w:t[not(ancestor::w:del) and not(ancestor::*[local-name()='Fallback'])]"
+    " | .//w:tab[not(ancestor::w:del)] | .//w:br[not(ancestor::w:del)] | .//w:cr"
+)
+
+
+def _docx_paragraph_text(p: Any) -> str:
+    parts: list[str] = []
+    for node in p.xpath(_DOCX_TEXT_XPATH):
+        tag = node.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            parts.append(node.text or "")
+        elif tag == "tab":
+            parts.append("\t")
+        elif (
+            node.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") != "page"
+        ):
+            parts.append("\n")
+    return "".join(parts)
+
+
 def _docx_text(source: str | Path) -> str:
     """Paragraphs and table rows of a .docx, in document order, one block each."""
     from docx import Document
@@ -327,13 +382,13 @@ def _docx_text(source: str | Path) -> str:
             for row in item.rows:
                 cells: list[str] = []
                 for cell in row.cells:
-                    t = cell.text.strip()
+                    t = " ".join(_docx_paragraph_text(p._p) for p in cell.paragraphs).strip()
                     if t and (not cells or cells[-1] != t):  # merged cells repeat
                         cells.append(t)
                 if cells:
                     blocks.append(" ".join(cells))
         else:
-            blocks.append(item.text)
+            blocks.append(_docx_paragraph_text(item._p))
     return "\n\n".join(b for b in blocks if b.strip())
 
 
@@ -394,7 +449,7 @@ def report_from_text(
 ) -> Report:
     """A :class:`Report` from already-decoded text (pasted or read from a file)."""
     profile = profile or load_profile()
-    where = source_path if source_path and source_path != "-" else "输入"
+    where = {None: "输入", "-": "标准输入"}.get(source_path, source_path) or "输入"
     if kind is not None:
         kind = parse_kind(kind)
     if date is not None:
@@ -408,41 +463,22 @@ def report_from_text(
             hint="请确认粘贴的是活动材料本身，而不只是标题、网页栏目或联系方式",
             path=where,
         )
-    notes: list[Finding] = []
-    name = (org or "").strip() or front.org
-    if not name:
-        guess = infer_org(
-            cleaned.text, title=title or front.title or cleaned.title, hint=cleaned.org_hint
-        )
-        if guess:
-            log.debug("inferred org %s via %s", guess.name, guess.via)
-            name = guess.name
-    org_short: str | None = None
-    resolved_kind: OrgKind | None = None
-    if name:
-        name, match = _resolve(name, profile)
-        if match:
-            org_short, resolved_kind = match.short, match.kind
-        else:
-            org_short = _short_form(name)
-            notes.append(_unknown_org_note(name, profile))
-    else:
-        notes.append(
-            Finding(
-                rule="ingest.org_missing",
-                severity="warning",
-                message="未能从材料中识别报送单位，署名需人工补充（可用 --org 指定）",
-            )
-        )
+    given_title = title or front.title
+    text = cleaned.text
+    if given_title and text.startswith(given_title + "\n\n"):
+        text = text[len(given_title) + 2 :]  # the title line the cleaner did not take
+    name, org_short, org_kind, notes = _sender(
+        (org or "").strip() or front.org, text, given_title or cleaned.title, cleaned, profile
+    )
     if cleaned.removed:
         notes.append(_cleaning_note(cleaned))
     return Report(
-        id=report_id_for(cleaned.text),
-        text=cleaned.text,
-        title=title or front.title or cleaned.title,
-        org=name or None,
+        id=report_id_for(text),
+        text=text,
+        title=given_title or cleaned.title,
+        org=name,
         org_short=org_short,
-        kind=kind or front.kind or resolved_kind or "society",
+        kind=kind or front.kind or org_kind or "society",
         received=date or front.date,
         contact=cleaned.contact,
         source_path=source_path,
@@ -450,6 +486,40 @@ def report_from_text(
         lead=lead if lead is not None else bool(front.lead),
         notes=notes,
     )
+
+
+def _sender(
+    name: str | None, text: str, title: str | None, cleaned: CleanResult, profile: Profile
+) -> tuple[str | None, str | None, OrgKind | None, list[Finding]]:
+    """The sender as given or inferred → (name, short name, kind, notes)."""
+    notes: list[Finding] = []
+    if not name:
+        guess = infer_org(text, title=title, hint=cleaned.org_hint, profile=profile)
+        if guess is None:
+            notes.append(
+                Finding(
+                    rule="ingest.org_missing",
+                    severity="warning",
+                    message="未能从材料中识别报送单位，署名需人工补充（可用 --org 指定）",
+                )
+            )
+            return None, None, None, notes
+        log.debug("inferred org %s via %s", guess.name, guess.via)
+        name = guess.name
+        if guess.via == "mention":
+            notes.append(
+                Finding(
+                    rule="ingest.org_inferred",
+                    severity="info",
+                    message=f"报送单位“{name}”是根据正文中提到的单位推断的，请核对",
+                    excerpt=name,
+                )
+            )
+    name, match = _resolve(name, profile)
+    if match:
+        return name, match.short, match.kind, notes
+    notes.append(_unknown_org_note(name, profile))
+    return name, _short_form(name), None, notes
 
 
 def _cleaning_note(cleaned: CleanResult) -> Finding:

@@ -21,17 +21,26 @@ import datetime as dt
 import logging
 import re
 
+from drafter.brieftext import split_attribution
 from drafter.errors import InputError
 from drafter.headline import make_headline
 from drafter.profile import Profile, load_profile
-from drafter.rewrite import LeadDate, rewrite_first_person, rewrite_lead, vague_lead
-from drafter.schemas import Brief, Provenance, Report
+from drafter.rewrite import (
+    LeadDate,
+    rewrite_first_person,
+    rewrite_lead,
+    strip_vague,
+    vague_lead,
+)
+from drafter.schemas import Brief, OrgKind, Provenance, Report
 from drafter.sentences import (
     DANGLING,
     Sentence,
     clean_blocks,
     has_attendee_list,
+    is_boilerplate,
     is_closing,
+    is_filler,
     score_sentence,
     split_sentences,
 )
@@ -43,11 +52,15 @@ log = logging.getLogger(__name__)
 
 _LEAD_WINDOW = 5  # the lead is one of the first content sentences, or 近日 opens the first
 _HALF_TO_FULL = str.maketrans({"!": "！", "?": "？", ";": "；", ",": "，", ":": "："})
+_DATED_YEAR = re.compile(r"(20\d{2})\s*(?:年\s*\d{1,2}\s*月|[-/.]\s*\d{1,2}\s*[-/.])")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _BAD = re.compile(r"图为|https?://|www\.|\d{3,4}-\d{7,8}|1[3-9]\d{9}|@\w+\.\w")
 _DECOR = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200b-\u200d\u2060]|\\*\\*|__|^[ \\t\\u3000▲△●○◆◇■□★☆▶►•·]+",
     re.M,
+)
+_TIME_LINE = re.compile(
+    r"^\s*(?:活动|会议|培训|调研|比赛|论坛)?(?:时间|日期)\s*[：:]\s*([^\n]{4,40})$", re.M
 )
 _BACKGROUND = re.compile(r"^(?:近年来|多年来|长期以来|今年以来|一直以来|自.{1,12}以来)")
 _BREAK = re.compile(
@@ -55,6 +68,13 @@ _BREAK = re.compile(
     r"会上|会议(?!由)|活动中|活动期间|下一步|此外|据悉|据了解|今年以来|截至目前)"
 )
 _TERMINAL = re.compile("[。！？…”’」』）)]$")
+
+
+def _year_hint(text: str) -> int | None:
+    """The year of an undated ``5月8日`` when the report was not given a received date:
+    a year written with a month first (``2026年5月``), else any year (``2026年工作``)."""
+    m = _DATED_YEAR.search(text) or _YEAR.search(text)
+    return int(m.group(1)) if m else None
 
 
 def _prepare(text: str) -> str:
@@ -66,8 +86,10 @@ def _prepare(text: str) -> str:
         text,
     )
     text = re.sub(
-        r"(?<=[\u4e00-\u9fff”）])\.(?=\s*(?:[\u4e00-\u9fff“（]|$))", "。", text, flags=re.M
+        r'(?<=[\u4e00-\u9fff”）])\.(?=\s*(?:[\u4e00-\u9fff“”（"]|$))', "。", text, flags=re.M
     )
+    # Paired straight quotes become “”, so that quotations are seen as quotations.
+    text = re.sub(r'"([^"\n]{1,300})"', r"“\1”", text)
     # Emoji, bullets and Markdown emphasis from WeChat and web pastes: never content.
     return _DECOR.sub("", text)
 
@@ -88,9 +110,9 @@ def _title_from_text(text: str) -> str | None:
         if not s or s.startswith("---"):
             continue
         seen += 1
-        if seen > 4 or re.search("[。！？；;]$", s) or len(s) > 60:
+        if seen > 4 or re.search("[。！？；;]", s) or len(s) > 60:
             break
-        if _ORG_ONLY.match(s) or re.search("[：:]$", s) or re.match(r"^\d{4}[-年./]", s):
+        if _ORG_ONLY.match(s) or is_boilerplate(s) or re.match(r"^\d{4}[-年./]", s):
             continue
         if _TITLE_WORDS.search(s):
             return s
@@ -129,37 +151,54 @@ def _subject(report: Report, profile: Profile) -> str | None:
     return None
 
 
+_ORG_SUFFIX = re.compile(r"(?:科协|学会|协会|研究会|促进会|联合会|基金会|部|办公室|中心|委员会)$")
+
+
+def _is_org_name(name: str, subject: str | None, profile: Profile) -> bool:
+    return name == subject or bool(_ORG_SUFFIX.search(name)) or bool(profile.resolve_org(name))
+
+
 def _candidates(
-    report: Report, profile: Profile, subject: str | None, title: str | None
+    text: str, kind: OrgKind, profile: Profile, subject: str | None, title: str | None
 ) -> list[Sentence]:
+    """Every usable sentence of the prepared ``text``, first person rewritten, in order."""
     extra = tuple(profile.first_person)
     out: list[Sentence] = []
     seen: set[str] = set()
-    for b, block in enumerate(clean_blocks(_prepare(report.text), title)):
+    for b, block in enumerate(clean_blocks(text, title)):
+        body, signed = split_attribution(block)
+        if signed and _is_org_name(signed, subject, profile):
+            block = body  # the contributor already signed it: （北京抗癌协会）
         for raw in split_sentences(block):
-            s, ok = rewrite_first_person(
-                raw, subject, report.kind, profile.association_short, extra
-            )
+            s, ok = rewrite_first_person(raw, subject, kind, profile.association_short, extra)
             key = re.sub(r"\W", "", s)
-            if not ok or key in seen or has_attendee_list(s) or _BAD.search(s) or len(s) < 6:
+            if not ok or key in seen or len(s) < 6 or _BAD.search(s):
+                continue
+            if has_attendee_list(s):
                 continue
             seen.add(key)
-            out.append(Sentence(text=s, block=b, index=len(out)))
+            out.append(Sentence(text=s, block=b, index=len(out), filler=is_filler(s)))
     return out
 
 
 def _choose_lead(
-    cands: list[Sentence], received: dt.date | None, year_hint: int | None
+    cands: list[Sentence], text: str, received: dt.date | None, year_hint: int | None
 ) -> tuple[int, LeadDate]:
     for i, c in enumerate(cands[:_LEAD_WINDOW]):
         lead = rewrite_lead(c.text, received, year_hint)
         if lead:
             return i, lead
-    # No usable date: open with the first sentence that is not background (近年来……).
-    for i, c in enumerate(cands[:_LEAD_WINDOW]):
-        if not _BACKGROUND.match(c.text):
-            return i, vague_lead(c.text)
-    return 0, vague_lead(cands[0].text)
+    # No date in the opening sentences: open with the first that is not background
+    # (近年来……), dated from a "时间：5月8日" line of the report if it has one.
+    i = next((k for k, c in enumerate(cands[:_LEAD_WINDOW]) if not _BACKGROUND.match(c.text)), 0)
+    when = _TIME_LINE.search(text)
+    if when:
+        dated = rewrite_lead(
+            when.group(1).strip() + "，" + strip_vague(cands[i].text), received, year_hint
+        )
+        if dated:
+            return i, dated
+    return i, vague_lead(cands[i].text)
 
 
 def _trim(text: str, limit: int) -> str:
@@ -181,12 +220,14 @@ def _trim(text: str, limit: int) -> str:
     return opened.rstrip("，、；：") + "。"
 
 
-def _budget(report: Report, profile: Profile, lead: bool, cands: list[Sentence]) -> int:
+def _budget(profile: Profile, lead: bool, cands: list[Sentence]) -> int:
+    """Characters of body to fill: 60% of the usable text, at least a few sentences'
+    worth, never near the profile's cap (fix_brief may still change a few characters)."""
     limits = profile.limits
     cap = limits.lead_body_max if lead else limits.body_max
     total = sum(len(c.text) for c in cands)
-    floor = 500 if lead else 300
-    return max(limits.body_min, min(int(cap * 0.85), max(total // 2, floor)))
+    floor = 500 if lead else 320
+    return max(limits.body_min, min(int(cap * 0.85), max(int(total * 0.6), floor)))
 
 
 def _select(cands: list[Sentence], lead_i: int, budget: int) -> list[Sentence]:
@@ -197,6 +238,7 @@ def _select(cands: list[Sentence], lead_i: int, budget: int) -> list[Sentence]:
         c.score = score_sentence(c.text, c.index, n)
     chosen = {cands[lead_i].index}
     used = len(cands[lead_i].text)
+    rest = [c for c in rest if not c.filler]  # praise may open a lead, never fill the body
     tail = [c for c in rest if c.index >= n * 0.7 and is_closing(c.text)]
     if tail:
         closing = tail[-1]
@@ -239,22 +281,24 @@ def _paragraphs(selected: list[Sentence], max_paras: int) -> list[str]:
 
 def draft_offline(report: Report, profile: Profile | None = None) -> Brief:
     """Draft ``report`` without a model: extractive, deterministic, faithful by design."""
-
     profile = profile or load_profile()
     is_lead = report.lead or report.kind in profile.lead_kinds
     subject = _subject(report, profile)
-    title = report.title or _title_from_text(report.text)
-    cands = _candidates(report, profile, subject, title)
+    title, text = report.title, _prepare(report.text)
+    if title and is_boilerplate(title):
+        # A metadata line taken for the title (活动时间：……): keep it only as a date source.
+        title, text = None, f"{title}\n{text}"
+    title = title or _title_from_text(text)
+    cands = _candidates(text, report.kind, profile, subject, title)
     if not cands:
         raise InputError(
             "报告中没有可用的正文句子（只有标题、图片说明、联系方式等）",
             hint="请提供活动报告的正文，或用模型起草",
             report=report.id,
         )
-    ym = _YEAR.search(report.text)
-    year_hint = int(ym.group(1)) if ym else None
-    lead_i, lead = _choose_lead(cands, report.received, year_hint)
-    budget = _budget(report, profile, is_lead, cands)
+    year_hint = _year_hint(report.text)
+    lead_i, lead = _choose_lead(cands, text, report.received, year_hint)
+    budget = _budget(profile, is_lead, cands)
     cands[lead_i].text = _trim(lead.text, budget)
     selected = _select(cands, lead_i, budget)
     paragraphs = _paragraphs(selected, profile.limits.paragraphs_max)

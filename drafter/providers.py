@@ -16,6 +16,12 @@ Ollama (``/v1``)                  ``json_schema`` (Ollama ≥ 0.5) or ``json_mod
 llama.cpp server                  ``json_mode``: it rejects strict json_schema
 ================================  ================================================
 
+``function_calling`` forces the tool with ``tool_choice`` and sends
+``parallel_tool_calls: false``; an endpoint that rejects either works with
+``json_mode``, where the schema is stated in the prompt instead. ``json_schema`` is
+sent with ``strict: false``: strict mode would require every field, and the answer
+is validated by drafter anyway.
+
 Resolution order of every setting: flags > environment (``DRAFTER_MODEL``,
 ``DRAFTER_BASE_URL``, ``DRAFTER_API_KEY``, ``DRAFTER_STRUCTURED_OUTPUT``; then
 ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``) > the profile's ``[model]`` table. No model,

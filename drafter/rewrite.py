@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from drafter.dates import find_event_dates
 from drafter.sentences import outside_quotes
 
-__all__ = ["LeadDate", "first_person_pattern", "rewrite_first_person", "rewrite_lead"]
+__all__ = [
+    "LeadDate",
+    "first_person_pattern",
+    "rewrite_first_person",
+    "rewrite_lead",
+    "strip_vague",
+    "vague_lead",
+]
 
 _CJK = "\u4e00-\u9fff"
 
 # 本会 / 本市 … only after a non-Han character or a function word: 日本会议 is not 本会.
-_BEN = rf"(?:(?<![{_CJK}])|(?<=[为由经与和及对向在是把被将从据按让请使即于同并了到给入经]))"
+_BEN = rf"(?:(?<![{_CJK}])|(?<=[为由经与和及对向在是把被将从据按让请使即于同并了到给入]))"
 
 _COUNCIL = [
     "我们学会",
@@ -167,7 +174,7 @@ _ABS = re.compile(
     rf"{_WEEKDAY}{_PART}{_CLOCK}"
 )
 _REL = re.compile(
-    rf"(?P<rel>昨日|昨天|今日|今天|前日|前天|上周(?P<wd>[一二三四五六日天])|本周(?P<wd2>[一二三四五六日天])|"
+    rf"(?P<rel>昨日|昨天|今日|今天|前日|前天|[上本]周[一二三四五六日天]|"
     rf"日前|近日|近期|前不久|不久前|最近){_PART}{_CLOCK}"
 )
 # Words that open a purpose clause before the date: 为进一步……，5月9日，…
@@ -176,7 +183,7 @@ _NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|截止到|自|从|至|到)\s*$
 _NOT_EVENT_AFTER = re.compile(
     r"^(?:以来|前|之前|起|开始|至今|为止|(?:举行|召开|举办|开幕|进行|发布)的)"
 )
-_SUBJECT_TAIL = re.compile(r"(?:已于|于|在|将于|已经|的)$")
+_SUBJECT_TAIL = re.compile(r"(?:今年|本年)?(?:已于|于|在|将于|已经|的)?(?:今年|本年)?$")
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,7 @@ def _split_purpose(pre: str) -> tuple[str, str]:
     return "", pre
 
 
-def _strip_vague(s: str) -> str:
+def strip_vague(s: str) -> str:
     """Remove an opening 近日/日前/昨日… (with its comma) the lead will replace."""
     m = _REL.match(s)
     if m:
@@ -291,4 +298,4 @@ def rewrite_lead(
 def vague_lead(sentence: str) -> LeadDate:
     """Open ``sentence`` with 近日 (the report gives no usable date); a purpose clause
     follows it (近日，为……，), which reads right however many commas it has."""
-    return LeadDate(f"近日，{_strip_vague(sentence)}", None, False)
+    return LeadDate(f"近日，{strip_vague(sentence)}", None, False)

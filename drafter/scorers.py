@@ -2,7 +2,7 @@
 
 A *scorer* takes a :class:`Sample` (the case, its report and the drafted brief) and
 returns a :class:`Score`: a value, whether it passed, and a short explanation. Scorers
-never call a model; the optional model-graded scorer lives in :mod:`drafter.evaluation`.
+never call a model; the optional model-graded scorer lives in :mod:`drafter.grading`.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ __all__ = [
     "has_attendee_list",
     "is_boilerplate",
     "is_closing",
+    "is_filler",
     "outside_quotes",
     "score_sentence",
     "split_sentences",
@@ -33,10 +34,10 @@ _CLOSERS = "”’」』）)"
 _JUNK_LINE = re.compile(
     r"^\s*(?:"
     r"图\s*[为：:]|图片[：:来]|（?\(?图\s*\d|上图|下图|左图|右图|▲|△|↑|↓|"
-    r"摄影|摄像|拍摄|(?:文|图|文字|图片|撰稿|编辑|审核|责编|责任编辑|校对|排版|美编|初审|复审|终审|来源|作者|"
+    r"摄影|摄像|拍摄|(?:活动|会议|培训|调研|比赛|论坛|举办)?(?:文|图|文字|图片|撰稿|编辑|审核|责编|责任编辑|校对|排版|美编|初审|复审|终审|一审|二审|三审|来源|原标题|编者按|编者的话|作者|"
     r"供稿|供稿单位|报送单位|报送|通讯员|记者|联系人|联系电话|联系方式|电话|手机|传真|邮箱|电子邮箱|"
-    r"E-?mail|邮编|地址|网址|QQ|微信号?|发布者|发布人|发布时间|发布日期|时间|日期|浏览次数|浏览量|点击数|阅读量?|字号|字体)人?\s*[：:|｜/]|"
-    r"(?:分享到|扫码|扫一扫|长按|识别二维码|点击(?:蓝字|上方|下方|关注|阅读)|关注我们|阅读原文|"
+    r"E-?mail|邮编|地址|网址|QQ|微信号?|发布者|发布人|发布时间|发布日期|时间|日期|地点|浏览次数|浏览量|点击数|阅读量?|字号|字体)人?\s*[：:|｜/]|"
+    r"(?:分享到|扫码|扫一扫|长按|识别二维码|欢迎转发|欢迎分享|转载请注明|版权归|免责声明|点击(?:蓝字|上方|下方|关注|阅读)|关注我们|阅读原文|"
     r"打印本页|关闭窗口|返回顶部|上一篇|下一篇|【字体|字体\s*[：:]?\s*大|您当前的位置|当前位置|首页\s*[>＞»]|"
     r"END$|—\s*END|往期回顾|推荐阅读|相关链接|附件\s*\d*\s*[：:]|附\s*[：:]|抄送|此致|敬礼|特此(?:报告|汇报|说明)|"
     r"尊敬的|各位(?:领导|同仁|会员)|(?:你|您|大家)们?好)"
@@ -50,7 +51,8 @@ _CONTACT = re.compile(
 )
 # "参加会议的有：…", "参会人员：…", "出席名单" …: an attendee list, dropped whole.
 _ATTENDEES = re.compile(
-    r"^(?:(?:参加|出席|参与|列席)(?:本次)?[^：:，。]{0,10}?(?:的|人员|领导|同志|嘉宾)?(?:还有|有|包括|名单)|"
+    rf"^(?:(?:参加|出席|参与|列席)(?:本次)?[^：:，。]{{0,10}}?(?:的|人员|领导|同志|嘉宾)?(?:还有|有|包括|名单)"
+    rf"(?:\s*[：:]|[{_CJK}]{{2,4}}[、，])|"
     r"(?:参会|与会|出席|列席|参加)(?:人员|领导|嘉宾|单位|名单)(?:名单)?(?:有|包括|如下)?\s*[：:]|"
     r".{0,10}名单(?:如下)?\s*[：:])"
 )
@@ -141,6 +143,18 @@ def _norm_key(s: str) -> str:
 _ENDS = re.compile(f"[{_END}…]\\s*[{_CLOSERS}]*$")
 
 
+_SENTENCE_START = re.compile(
+    r"^(?:(?:20\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|为(?:了|进一步|深入|推动|加强)|近日|日前)"
+)
+
+
+def _is_heading(line: str, marked: bool) -> bool:
+    """A line without closing punctuation that is a heading, not a sentence broken by
+    paste damage: numbered, very short, or short with no list or clause inside."""
+    n = len(line)
+    return marked or n <= 16 or (n <= 30 and not re.search("[，,；、]", line))
+
+
 def clean_blocks(text: str, title: str | None = None) -> list[str]:
     """The report's content paragraphs: junk lines, headings and duplicates removed.
 
@@ -173,13 +187,22 @@ def clean_blocks(text: str, title: str | None = None) -> list[str]:
         if marked and pending.endswith(("：", ":")):
             emit(pending)  # "……如下：" then "1、……": the list starts fresh
             pending = ""
+        if pending and _SENTENCE_START.match(s):
+            # "……签约仪式成功举办" then "5月8日，……": the fragment was a title line.
+            if "，" in pending or len(pending) > 60:
+                emit(pending + "。")
+            pending = ""
         if marked and not pending:
             s = s[marked.end() :].strip()
+            # "（一）突出科学城特色。依托……": the point's own short heading goes.
+            point = re.match(r"^[^。！？，；]{2,15}[。！？]", s)
+            if point and len(s) > point.end() + 10:
+                s = s[point.end() :]
             if not s:
                 continue
         ends = bool(_ENDS.search(s))
-        if not ends and not pending and len(s) <= 30 and not re.search("[，,；]", s):
-            continue  # a heading: 一、活动概况 / 会议议程 / 主要做法
+        if not ends and not pending and _is_heading(s, bool(marked)):
+            continue  # 一、活动概况 / 会议议程 / 关于……的报告
         s = pending + s
         pending = ""
         if ends:
@@ -261,6 +284,7 @@ class Sentence:
     block: int
     index: int
     score: float = 0.0
+    filler: bool = False
 
 
 _TITLES = re.compile(
@@ -277,13 +301,22 @@ _NUMBER = re.compile(
 _CLOSING = re.compile(
     r"标志着|意味着|奠定|助力|推动|将继续|下一步|进一步|今后|为.{2,30}(?:贡献|支撑|基础)"
 )
+# Praise and atmosphere: an editor cuts these whole (the engine never selects them).
 _FILLER = re.compile(
-    r"气氛热烈|反响热烈|广受好评|一致好评|圆满|受益匪浅|纷纷表示|掌声|合影留念|意犹未尽|热情洋溢|精彩纷呈|"
-    r"座无虚席|获益良多|收获满满|干货满满|活动现场|现场气氛|点赞"
+    r"气氛(?:热烈|活跃|浓厚)|反响(?:热烈|强烈)|广受好评|一致好评|好评如潮|受益匪浅|收获颇丰|纷纷表示|"
+    r"掌声|合影留念|意犹未尽|热情洋溢|精彩纷呈|座无虚席|获益良多|收获满满|干货满满|现场气氛|点赞|"
+    r"圆满(?:落幕|结束|成功|完成)|取得了?(?:圆满|良好)(?:成功|效果)"
 )
+# Sentences that lean on the one before: a pronoun, or reported speech with no speaker.
 DANGLING = re.compile(
-    r"^(?:他|她|他们|她们|其|该|此|这|这些|上述|以上|同时|此外|另外|随后|最后|其中)"
+    r"^(?:他|她|他们|她们|其|该|此|这|这些|上述|以上|同时|此外|另外|随后|最后|其中|"
+    r"希望|要求|强调|指出|表示|并(?!不))"
 )
+
+
+def is_filler(text: str) -> bool:
+    """Praise and atmosphere (气氛热烈, 纷纷表示受益匪浅, 圆满落幕): never in a brief."""
+    return bool(_FILLER.search(text))
 
 
 def is_closing(text: str) -> bool:

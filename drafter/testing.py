@@ -488,6 +488,10 @@ class ScriptedChatModel(BaseChatModel):
             message = AIMessage(content=str(item))
         return ChatResult(generations=[ChatGeneration(message=message)])
 
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, Any]:
+        """Accept tools and ignore them: the script decides whether to call one."""
+        return self.bind(**kwargs)
+
     def with_structured_output(  # type: ignore[override]
         self,
         schema: dict[str, Any] | type[BaseModel],

@@ -225,3 +225,12 @@ def test_interrupt_cancels_the_queued_reports(profile: Profile) -> None:
         draft_many(reports, jobs=1, profile=profile, backend=backend, on_result=interrupt)
     release.set()
     assert len(backend.seen) <= 2
+
+
+def test_draft_files_never_overwrites_a_report(tmp_path: Path, profile: Profile) -> None:
+    src = tmp_path / "reports"
+    _write_reports(src, {"huairou.md": _report_text("怀柔", 8)})
+    with pytest.raises(InputError, match="输出目录不能"):
+        draft_files(src, src, profile=profile, backend=EchoBackend())
+    assert (src / "huairou.md").read_text(encoding="utf-8") == _report_text("怀柔", 8)
+    assert not (src / "huairou.json").exists()

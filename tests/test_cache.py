@@ -205,12 +205,15 @@ def test_a_bad_answer_is_not_served_from_the_cache(stub: StubServer, tmp_path: P
     assert len(stub.requests) == 2
 
 
-def test_recordings_replay_with_no_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["json_schema", "function_calling"])
+def test_recordings_replay_with_no_server(method: str, tmp_path: Path) -> None:
     rec_dir = tmp_path / "recordings"
     facts = {"numbers": [{"text": "120名", "about": "参加的师生"}], "event": "朝阳区科协举办报告会"}
     with StubServer() as stub:
         stub.enqueue(Reply.json(facts), Reply.json(PROSE))
-        cfg = config(stub.base_url, tmp_path, recording_mode="record", recordings=rec_dir)
+        cfg = config(
+            stub.base_url, tmp_path, recording_mode="record", recordings=rec_dir, method=method
+        )
         recorded_facts, _ = extract_facts(report(), cfg)
         recorded, _ = write_prose(report(), recorded_facts, cfg)
         assert stub.requests[0].headers["authorization"] == f"Bearer {KEY}"  # the key was sent…
@@ -226,7 +229,7 @@ def test_recordings_replay_with_no_server(tmp_path: Path) -> None:
     clear_built_models()
     # The server is gone; replay needs neither it nor a key.
     replay = ModelConfig(
-        model="stub-model", recording_mode="replay", recordings=rec_dir, cache=False
+        model="stub-model", recording_mode="replay", recordings=rec_dir, cache=False, method=method
     )
     replayed_facts, fstats = extract_facts(report(), replay)
     replayed, pstats = write_prose(report(), replayed_facts, replay)
@@ -273,3 +276,14 @@ def test_hits_are_counted_per_call_across_threads(stub: StubServer, tmp_path: Pa
         stats = list(pool.map(lambda r: write_prose(r, Facts(), cfg)[1], warm + cold))
     assert [(s.calls, s.cache_hits) for s in stats] == [(0, 1)] * 4 + [(1, 0)] * 4
     assert len(stub.requests) == 8
+
+
+def test_a_broken_cache_degrades_to_misses(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    cache.put("k", "v")
+    cache.close()  # every later statement fails like a broken database would
+    assert cache.get("k") is None
+    cache.put("k2", "v2")
+    assert "缓存" in caplog.text

@@ -23,7 +23,7 @@ from drafter.chain import (
     write_prose,
 )
 from drafter.errors import ModelError, OutputValidationError
-from drafter.prompts import PromptExample
+from drafter.prompts import PromptExample, load_prompt
 from drafter.providers import METHODS, ModelConfig, clear_built_models
 from drafter.schemas import Brief, Facts, Finding, Location, Person, Report, report_id_for
 from drafter.testing import Reply, ScriptedChatModel, StubRequest, StubServer
@@ -113,7 +113,10 @@ def test_each_structured_output_method_round_trips(
         assert '"paragraphs"' in stub.requests[1].content_of("system")
     assert (fstats.calls, pstats.calls, pstats.cache_hits) == (1, 1, 0)
     assert pstats.usage.prompt_tokens > 0 and not pstats.usage.estimated
-    assert (pstats.prompt_id, pstats.prompt_version) == ("write_prose", "1")
+    assert (pstats.prompt_id, pstats.prompt_version) == (
+        "write_prose",
+        load_prompt("write_prose").version,
+    )
     assert json.loads(pstats.raw_output) == PROSE
 
 
@@ -382,3 +385,27 @@ def test_a_scripted_chat_model_can_stand_in(tmp_path: Path) -> None:
     assert facts.people[0].name == "王立新"
     assert stats.calls == 1 and stats.usage.estimated
     assert OPEN in str(model.calls[0][-1].content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```json\n" + json.dumps(PROSE, ensure_ascii=False) + "\n```",
+        "以下是简讯：" + json.dumps(PROSE, ensure_ascii=False) + "\n希望对您有帮助。",
+    ],
+)
+def test_a_complete_object_in_a_fence_or_chatter_is_accepted(
+    text: str, stub: StubServer, tmp_path: Path
+) -> None:
+    stub.enqueue(Reply.raw(text))
+    prose, stats = write_prose(
+        make_report(), Facts(), config_for(stub, tmp_path, method="json_mode")
+    )
+    assert prose == Prose.model_validate(PROSE)
+    assert stats.raw_output == text
+
+
+def test_an_empty_answer_is_an_output_error(stub: StubServer, tmp_path: Path) -> None:
+    stub.enqueue(Reply.text(""))
+    with pytest.raises(OutputValidationError, match="没有输出"):
+        write_prose(make_report(), Facts(), config_for(stub, tmp_path))

@@ -39,10 +39,19 @@ def test_dates_as_written_and_resolved(text: str, written: str, expected: dt.dat
     assert facts[0].date == expected
 
 
-def test_month_day_takes_the_year_nearest_the_anchor() -> None:
+def test_month_day_takes_the_year_that_makes_it_recent() -> None:
     # A December event reported in January is last year's.
     (fact,) = find_event_dates("12月30日，学会召开年会。", anchor=dt.date(2027, 1, 4))
     assert fact.date == dt.date(2026, 12, 30)
+    # A report received in May about November tells of last November.
+    (fact,) = find_event_dates("11月3日，学会召开年会。", anchor=MONDAY)
+    assert fact.date == dt.date(2025, 11, 3)
+    # An event announced for next month is this year's; early January seen from late
+    # December is next year's.
+    (fact,) = find_event_dates("将于6月20日举办。", anchor=MONDAY)
+    assert fact.date == dt.date(2026, 6, 20)
+    (fact,) = find_event_dates("1月3日举办。", anchor=dt.date(2026, 12, 28))
+    assert fact.date == dt.date(2027, 1, 3)
 
 
 def test_without_anchor_year_comes_from_the_text_or_stays_unknown() -> None:

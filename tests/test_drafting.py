@@ -293,8 +293,7 @@ def test_place_sets_section_and_attribution(
         section="societies",
     )
     placed = place(model_brief, report, profile)
-    expected_section = section if section == "lead" else profile.section_for_kind(kind)  # type: ignore[arg-type]
-    assert placed.section == expected_section
+    assert placed.section == section
     assert placed.lead is (section == "lead")
     assert placed.attribution == ("怀柔区科协" if attributed else None)
     assert placed.paragraphs == ["正文。"]
@@ -445,6 +444,7 @@ def test_stub_invented_number_is_repaired(stub: Any, tmp_path: Any, profile: Pro
     repair = stub.requests[2]
     assert repair.prompt_id == "repair_prose"
     assert "35" in repair.content_of("user")
+    assert brief.provenance.prompt_id == "write_prose"  # the drafting prompt, even repaired
 
 
 @pytest.mark.parametrize(
@@ -611,3 +611,31 @@ def test_stub_endpoint_failure_propagates_as_model_error(
     assert not isinstance(info.value, OutputValidationError)
     assert info.value.context["report_id"] == report.id
     assert len(stub.requests) == 2  # the first try and one retry, then no more
+
+
+def test_stub_repair_starts_from_the_autofixed_prose(
+    stub: Any, tmp_path: Any, profile: Profile
+) -> None:
+    from drafter.testing import Reply
+
+    messy = dict(FABRICATED_35)
+    messy["paragraphs"] = [
+        str(GOOD_PROSE["paragraphs"][0]).replace("上午，北京", "上午,北京"),  # type: ignore[index]
+        *FABRICATED_35["paragraphs"][1:],  # type: ignore[index]
+    ]
+    stub.enqueue(Reply.json(FACTS_JSON), Reply.json(messy), Reply.json(GOOD_PROSE))
+    brief = draft(real_report(), profile=profile, config=stub_config(stub, tmp_path))  # type: ignore[arg-type]
+    assert brief.status == "ready"
+    repair = stub.requests[2].content_of("user")
+    assert "上午，北京" in repair and "上午,北京" not in repair
+
+
+def test_check_warns_when_the_brief_came_from_another_report(profile: Profile) -> None:
+    report = real_report()
+    brief = draft(report, profile=profile, model="offline")
+    assert not [
+        f for f in drafting.check(brief, report, profile=profile) if f.rule == "check.source"
+    ]
+    other = real_report(SOCIETY_TEXT.replace("86名", "68名"))
+    warned = [f for f in drafting.check(brief, other, profile=profile) if f.rule == "check.source"]
+    assert [f.severity for f in warned] == ["warning"]

@@ -28,6 +28,7 @@ NAMES = ["北京气象学会"]
         ),
         ("“吃动平衡”营养科普进校园活动走进海淀。", "“吃动平衡”营养科普进校园活动走进海淀"),
         ("5月8日，北京气象学会召开年会（图）", "北京气象学会召开年会"),
+        ("北京气象学会发布暴雨预警信息", "北京气象学会发布暴雨预警信息"),
     ],
 )
 def test_wrappers_are_stripped(title: str, core: str) -> None:
@@ -85,3 +86,32 @@ def test_hosted_event_headline() -> None:
     lead = "10月24日，由北京自动化学会主办的机器人创意大赛在北京科学中心开赛，500余名学生参赛。"
     got = headline_from_sentence(lead, "北京自动化学会", ["北京自动化学会"])
     assert got == "北京自动化学会主办机器人创意大赛"
+
+
+def test_a_digest_title_falls_back_to_the_lead_event() -> None:
+    lead = "3月23日，北京电工技术学会召开理事长办公会，研究部署学术年会筹备工作。"
+    got = make_headline(
+        "本周工作动态（2026年第12期）",
+        lead,
+        subject="北京电工技术学会",
+        names=["北京电工技术学会"],
+        body=lead,
+    )
+    assert got == "北京电工技术学会召开理事长办公会"
+
+
+def test_a_web_label_is_not_taken_for_a_title() -> None:
+    lead = "3月9日，杜志雄会长在北京召集第二次会长办公会，10位副会长参加会议。"
+    for label in ("学会新闻", "搜索"):
+        got = make_headline(label, lead, subject="中国农业研究会", names=[], body=lead)
+        assert got == "杜志雄会长召集第二次会长办公会"
+
+
+def test_joint_meeting_keeps_who_did_what() -> None:
+    lead = (
+        "11月28日，中国生态学学会在昆明云安会都云安会堂四楼二号会议厅召开了"
+        "十届二次理事会暨十届三次常务理事会会议。"
+    )
+    got = make_headline(None, lead, subject="中国生态学学会", names=["中国生态学学会"], body=lead)
+    assert got.startswith("中国生态学学会召开十届二次理事会")
+    assert len(got) <= 40

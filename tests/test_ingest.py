@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drafter.errors import DrafterError, EncodingError, InputError, exit_code_for
 from drafter.ingest import (
@@ -76,6 +78,36 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path: Path, profile: Profile) -
     assert "120人" in text
     assert report.contact == "联系人：赵磊" and "赵磊" not in text
     assert report.org_short == "顺义区科协" and report.kind == "district"
+
+
+def test_docx_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    para = doc.add_paragraph("5月8日，北京气象学会召开理事会，")
+    inserted = OxmlElement("w:ins")
+    inserted.set(qn("w:id"), "1")
+    inserted.set(qn("w:author"), "editor")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "审议通过了年度工作报告。"
+    run.append(text)
+    inserted.append(run)
+    para._p.append(inserted)
+    deleted = OxmlElement("w:del")
+    run = OxmlElement("w:r")
+    gone = OxmlElement("w:delText")
+    gone.text = "已删除的旧句子。"
+    run.append(gone)
+    deleted.append(run)
+    para._p.append(deleted)
+    path = tmp_path / "tracked.docx"
+    doc.save(str(path))
+
+    report = load_report(path)
+    assert report.text == "5月8日，北京气象学会召开理事会，审议通过了年度工作报告。"
 
 
 def test_standard_input(monkeypatch: pytest.MonkeyPatch, profile: Profile) -> None:
@@ -152,6 +184,14 @@ def test_flags_win_over_front_matter(profile: Profile) -> None:
     assert report.lead is True
 
 
+def test_given_title_is_not_repeated_in_the_text(profile: Profile) -> None:
+    title = "热烈祝贺北京气象学会第十次会员代表大会胜利召开！"
+    text = f"{title}\n\n5月8日，北京气象学会召开第十次会员代表大会。"
+    report = report_from_text(text, profile=profile, title=title)
+    assert report.title == title
+    assert report.text == "5月8日，北京气象学会召开第十次会员代表大会。"
+
+
 def test_bad_front_matter_yaml(profile: Profile) -> None:
     with pytest.raises(InputError, match="元数据块") as info:
         load_report(FIXTURES / "bad_front_matter.md", profile=profile)
@@ -181,9 +221,9 @@ def test_unclosed_front_matter() -> None:
 
 
 def test_front_matter_accepts_chinese_kind_and_date() -> None:
-    front, rest = split_front_matter("---\nkind: 区科协\ndate: 2026年5月8日\n---\n正文。")
+    front, rest = split_front_matter("---\nkind: 区科协\ndate: 2026年5月8日\nlead: 是\n---\n正文。")
     assert front is not None
-    assert front.kind == "district" and front.date == dt.date(2026, 5, 8)
+    assert front.kind == "district" and front.date == dt.date(2026, 5, 8) and front.lead is True
     assert rest == "正文。"
 
 
@@ -244,6 +284,11 @@ def test_org_from_the_title_of_a_first_person_report(profile: Profile) -> None:
     assert report.org_short == "北京气象学会"
 
 
+def test_org_after_about_in_the_title(profile: Profile) -> None:
+    text = "关于北京气象学会召开理事会的情况报告\n\n5月8日，我会召开理事会。"
+    assert report_from_text(text, profile=profile).org == "北京气象学会"
+
+
 def test_source_ending_wins_over_the_first_sentence(profile: Profile) -> None:
     text = "5月8日，北京气象学会与北京抗癌协会联合举办讲座。\n\n（北京抗癌协会供稿）"
     assert report_from_text(text, profile=profile).org_short == "北京抗癌协会"
@@ -265,6 +310,26 @@ def test_addressee_is_not_taken_for_the_sender(profile: Profile) -> None:
 def test_vague_time_before_the_sender(lead: str) -> None:
     guess = infer_org(f"{lead}北京气象学会召开理事会。")
     assert guess is not None and guess.name == "北京气象学会"
+
+
+def test_org_named_after_the_main_clause_is_a_guest(profile: Profile) -> None:
+    text = "5月8日，我会召开理事会，北京气象学会和北京抗癌协会代表参加。"
+    report = report_from_text(text, profile=profile)
+    # Two registry orgs are mentioned and neither opens the sentence: no guess.
+    assert report.org is None
+    assert any(n.rule == "ingest.org_missing" for n in report.notes)
+
+
+def test_one_registry_org_mentioned_in_a_first_person_report(profile: Profile) -> None:
+    text = "5月8日，我会召开理事会。\n\n会议由北京气象学会副理事长主持。"
+    report = report_from_text(text, profile=profile)
+    assert report.org_short == "北京气象学会"
+    assert [n.rule for n in report.notes] == ["ingest.org_inferred"]
+
+
+def test_co_organisers_listed_first_org_is_the_sender(profile: Profile) -> None:
+    text = "5月8日，北京市怀柔区科协、怀柔区教委联合举办科普活动。"
+    assert report_from_text(text, profile=profile).org_short == "怀柔区科协"
 
 
 def test_purpose_clause_is_not_an_org() -> None:
@@ -366,3 +431,14 @@ def test_bad_flag_values_are_cli_ready_errors() -> None:
         assert info.value.hint
         assert exit_code_for(info.value) == 2
     assert parse_date("2026-05-08") == dt.date(2026, 5, 8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_a_report_or_a_clear_error(text: str) -> None:
+    try:
+        report = report_from_text(text)
+    except DrafterError as exc:
+        assert exc.message and exc.hint
+        return
+    assert report.text and report.id == report_id_for(report.text)

@@ -401,3 +401,104 @@ def test_headline_uses_short_names(profile: Profile) -> None:
     _gates(brief, report, profile)
     assert brief.headline == "怀柔区科协召开科普工作会"
     assert "北京市怀柔区科学技术协会召开" in brief.body  # full name at first mention
+
+
+def test_date_from_a_time_line(profile: Profile) -> None:
+    text = (
+        "活动时间：2026年5月8日（星期五）下午\n活动地点：北京市气象局科普馆\n\n"
+        "为普及防灾减灾知识，我会组织专家开展科普讲座，社区居民80余人参加。"
+    )
+    report = _report(text)
+    brief = draft_offline(report, profile)
+    _gates(brief, report, profile)
+    assert brief.paragraphs[0].startswith("5月8日下午，为普及防灾减灾知识，北京气象学会")
+    assert "活动时间" not in brief.headline and "地点" not in brief.body
+
+
+def test_contributor_signature_is_not_repeated(profile: Profile) -> None:
+    text = (
+        "5月8日，北京气象学会召开年会，120名会员参加。会议选举产生了新一届理事会。（北京气象学会）"
+    )
+    report = _report(text)
+    brief = draft_offline(report, profile)
+    _gates(brief, report, profile)
+    assert "（北京气象学会）" not in brief.body
+
+
+def test_untitled_paste_with_a_long_headline_line(profile: Profile) -> None:
+    text = (
+        "2026中关村论坛系列活动——北京气象人工智能创新发展高峰论坛暨市科协与延庆区政府战略合作协议签约仪式成功举办\n"
+        "5月8日，北京气象人工智能创新发展高峰论坛在延庆区举办，300余名专家参加。"
+    )
+    report = report_from_text(text, org="北京市科学技术协会", kind="office")
+    brief = draft_offline(report, profile)
+    _gates(brief, report, profile)
+    assert brief.paragraphs[0].startswith("5月8日，北京气象人工智能")
+    assert len(brief.headline) <= profile.limits.headline_max
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(min_size=1, max_size=400))
+def test_any_text_drafts_or_fails_cleanly(text: str) -> None:
+    if not text.strip():
+        return
+    report = Report(id="fuzz", text=text, org_short="北京气象学会")
+    try:
+        brief = draft_offline(report)
+    except InputError:
+        return
+    assert brief.headline and brief.paragraphs
+    assert brief.provenance.engine == "offline"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                "5月8日",
+                "，",
+                "。",
+                "我会",
+                "“",
+                "”",
+                "召开",
+                "北京气象学会",
+                "\n",
+                "\n\n",
+                "、",
+                "张三",
+                "图为",
+                "联系人：",
+                "（",
+                "）",
+                "2026年",
+                "一、",
+                "1.",
+                "：",
+                "昨日",
+                "为推动",
+            ]
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_report_like_noise_drafts_or_fails_cleanly(parts: list[str]) -> None:
+    text = "".join(parts)
+    if not text.strip():
+        return
+    report = Report(id="fuzz", text=text, org_short="北京气象学会", received=dt.date(2026, 5, 9))
+    try:
+        brief = draft_offline(report)
+    except InputError:
+        return
+    assert brief.headline and brief.paragraphs
+
+
+def test_straight_quotes_protect_a_quotation(profile: Profile) -> None:
+    text = '5月8日,北京气象学会召开年会,120名会员参加.王立新表示:"我们将继续服务首都气象事业。"'
+    report = _report(text)
+    brief = draft_offline(report, profile)
+    _gates(brief, report, profile)
+    assert "“我们将继续服务首都气象事业。”" in brief.body

@@ -60,6 +60,21 @@ def test_enumeration_after_a_comma_continues_the_sentence() -> None:
     )
 
 
+def test_soft_wrap_inside_blank_line_paragraphs() -> None:
+    raw = (
+        "学会召开理事会\n\n5月8日，北京市怀柔区科协召开\n工作会议，部署年度任务。\n\n"
+        "活动亮点\n本次会议首次采用线上线下结合方式。\n\n会议强调，要抓好落实。"
+    )
+    result = clean_text(raw)
+    assert result.title == "学会召开理事会"
+    assert paragraphs(result.text) == [
+        "5月8日，北京市怀柔区科协召开工作会议，部署年度任务。",
+        "活动亮点",  # a heading without a comma stays on its own
+        "本次会议首次采用线上线下结合方式。",
+        "会议强调，要抓好落实。",
+    ]
+
+
 def test_indented_layout_starts_paragraphs_at_indents_only() -> None:
     raw = (
         "　　5月8日，怀柔区科协召开全民科学素质工作会。会议总结了\n"
@@ -107,6 +122,14 @@ def test_page_numbers_are_removed(line: str) -> None:
     assert ("page_number", line) in result.removed
 
 
+def test_pdftotext_page_breaks() -> None:
+    raw = "5月11日，北京营养学会开展宣传活动，共组织专家宣讲86场，\n- 1 -\n\f覆盖群众约12万人次。"
+    assert (
+        clean_text(raw).text
+        == "5月11日，北京营养学会开展宣传活动，共组织专家宣讲86场，覆盖群众约12万人次。"
+    )
+
+
 def test_page_header_repeated_on_each_page_is_removed() -> None:
     raw = (
         "北京营养学会工作简报\n"
@@ -147,6 +170,27 @@ def test_web_chrome_lines_are_removed(chrome: str) -> None:
     assert chrome.split("：")[0] not in result.text.replace(body, "")
     assert any(reason == "web_chrome" for reason, _ in result.removed)
     assert body in result.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "记者会上，学会发布了年度报告。",
+        "通讯员队伍不断壮大，现有通讯员120名。",
+        "阅读100本书活动同步启动。",
+        "扫码参与活动的群众达500人。",
+        "公众号推送科普文章20篇，阅读量达10万。",
+        "图书馆开展阅读推广活动。",
+        "地点：区科技馆报告厅",
+        "文化活动丰富多彩。",
+        "审核通过了3项团体标准。",
+        "来源于一线的12条建议被采纳。",
+        "一、基本情况",
+    ],
+)
+def test_report_lines_that_resemble_chrome_are_kept(line: str) -> None:
+    raw = f"5月8日，学会召开理事会。\n\n{line}\n\n会议由理事长主持。"
+    assert line in clean_text(raw).text
 
 
 def test_a_time_line_alone_is_report_content() -> None:
@@ -267,6 +311,15 @@ def test_title_wrapped_over_two_lines_and_sender_line_above() -> None:
     assert result.org_hint == "北京气象学会"
 
 
+def test_sender_line_over_an_untitled_report() -> None:
+    result = clean_text("北京气象学会\n\n5月8日，我会召开理事会。\n\n会议由理事长主持。")
+    assert result.title is None
+    assert result.org_hint == "北京气象学会"
+    assert result.text.startswith("5月8日")
+    titled = clean_text("市科协领导调研北京科学中心\n\n5月8日，市科协领导调研北京科学中心。")
+    assert titled.title == "市科协领导调研北京科学中心"
+
+
 def test_emoji_markdown_and_html_markup_are_removed() -> None:
     raw = (
         "## 🔬昌平区科协举办专家服务活动\n\n"
@@ -384,6 +437,21 @@ def test_wechat_paste() -> None:
     assert result.text.endswith("推动更多科技成果在田间地头落地。")
 
 
+def test_wechat_furniture_around_a_university_report() -> None:
+    raw = (
+        "📢 西安交通大学科协举办“青年科学家论坛”\n西安交大科协 2026-04-12 20:15 陕西\n\n01\n\n"
+        "4月11日，西安交通大学科学技术协会在创新港举办第五届“青年科学家论坛”。\n\n"
+        "👇👇👇\n\n[图片]\n\n校科协主席王建国致辞。\n\n👆左右滑动查看更多👆\n\nEND\n\n"
+        "文字 | 李明\n责编 | 王丽\n\n▼往期推荐\n西安交大科协召开2026年工作会\n"
+    )
+    result = clean_text(raw)
+    assert result.title == "西安交通大学科协举办“青年科学家论坛”"
+    assert paragraphs(result.text) == [
+        "4月11日，西安交通大学科学技术协会在创新港举办第五届“青年科学家论坛”。",
+        "校科协主席王建国致辞。",
+    ]
+
+
 def test_government_website_paste() -> None:
     result = clean_text(fixture_text("gov_site.txt"))
     assert result.title == "北京气象学会举行《城市内涝气象风险预警服务规范》团体标准初审会"
@@ -466,18 +534,27 @@ def _wrap(p: str, width: int) -> list[str]:
     return [p[i : i + width] for i in range(0, len(p), width)]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(_paragraph, min_size=1, max_size=5, unique=True), st.integers(12, 40))
-def test_hard_wrapped_indented_paragraphs_come_back_whole(paras: list[str], width: int) -> None:
-    lines = [
-        ("\u3000\u3000" if i == 0 else "") + line
-        for p in paras
-        for i, line in enumerate(_wrap(p, width))
-    ]
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(_paragraph, min_size=1, max_size=5, unique=True),
+    st.integers(12, 40),
+    st.booleans(),
+)
+def test_hard_wrapped_paragraphs_come_back_whole(
+    paras: list[str], width: int, indented: bool
+) -> None:
+    """PDF-style wrapping at a fixed width, paragraphs marked by an indent or a blank line."""
+    lines: list[str] = []
+    for j, p in enumerate(paras):
+        if j and not indented:
+            lines.append("")
+        for i, line in enumerate(_wrap(p, width)):
+            lines.append(("\u3000\u3000" if i == 0 and indented else "") + line)
+    nonblank = [line for line in lines if line]
     # Running headers are recurring lines by design; keep this property about wrapping.
-    assume(len(set(lines)) == len(lines))
-    # Wrapping must show: two full lines, one stopping mid-sentence (else nobody could
-    # tell a wrapped paragraph from a title line and one paragraph per line).
+    assume(len(set(nonblank)) == len(nonblank))
+    # Wrapping must show: two full lines inside paragraphs, one stopping mid-sentence
+    # (else nobody could tell a wrapped paragraph from a title and one paragraph a line).
     inner = [a.lstrip("\u3000") for a, b in itertools.pairwise(lines) if a and b]
     full = [line for line in inner if len(line) == width]
     assume(len(full) >= 2 and any(not line.endswith("。") for line in full))
@@ -491,3 +568,23 @@ def test_clean_paragraphs_pass_through_unchanged(paras: list[str]) -> None:
     result = clean_text(text)
     assert result.text == text
     assert result.removed == []
+
+
+_MESSY = st.text(
+    st.sampled_from(
+        list("会议学科协召开日月年，。、；：“”《》（）()图为▲记者联系人电话供稿报送单位页第共")
+        + list("1234567890-— >\n\n\u3000 :：.!?#*_[]<>abcXYZ首发布时间来源")
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MESSY)
+def test_any_paste_cleans_without_inventing_characters(text: str) -> None:
+    result = clean_text(text)
+    assert "\n\n\n" not in result.text
+    if result.text:
+        assert all(p and p == p.strip() for p in paragraphs(result.text))
+    # Cleaning removes and joins; it never adds a character (spaces and breaks aside).
+    assert set(result.text) - set(text) <= {" ", "\n"}

@@ -148,3 +148,23 @@ def test_an_edited_file_is_reloaded(tmp_path: Path) -> None:
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     assert load_prompt("demo", directory=directory).description == "已修改"
+
+
+@pytest.mark.parametrize("prompt_id", BUNDLED)
+def test_system_messages_vary_only_with_the_profile(prompt_id: str) -> None:
+    """Per-report values stay out of the system prompt, so providers can cache its prefix."""
+    per_report = {
+        "org",
+        "report",
+        "facts",
+        "draft",
+        "findings",
+        "headline",
+        "body",
+        "received",
+        "chunk_note",
+    }
+    prompt = load_prompt(prompt_id)
+    for message in prompt.messages:
+        if message.role == "system":
+            assert not set(placeholders(message.template)) & per_report

@@ -48,6 +48,10 @@ def test_outside_quotes_spans() -> None:
         "2026年5月8日",
         "（张三 摄）",
         "您好！",
+        "编者按：科技志愿服务是科协组织服务群众的重要方式。",
+        "文/张三 图/李四",
+        "欢迎转发分享！",
+        "一审：张三 二审：李四",
     ],
 )
 def test_boilerplate_lines(line: str) -> None:
@@ -69,6 +73,7 @@ def test_attendee_lists() -> None:
     assert has_attendee_list("参加会议的有：王建国、李秀兰、张海涛。")
     assert has_attendee_list("出席开幕式的还有：张三、李四、王五。")
     assert has_attendee_list("与会专家有王建国、李秀兰、张海涛、陈立明、赵雪梅、孙志刚等。")
+    assert not has_attendee_list("参与活动有效提升了青少年的科学素质。")
     # Titled people are the brief's key people, not a list to drop.
     assert not has_attendee_list(
         "市科协党组成员、副主席陈维成，副区长季学伟，区科协党组书记、常务副主席任会东出席会议。"
@@ -101,3 +106,15 @@ def test_clean_blocks_drops_headings_and_joins_broken_lines() -> None:
 def test_clean_blocks_drops_duplicates() -> None:
     line = "5月8日，北京气象学会召开年会，120名会员参加。"
     assert clean_blocks(f"{line}\n\n{line}") == [line]
+
+
+def test_short_broken_line_with_a_list_is_joined_not_taken_for_a_heading() -> None:
+    text = "陈维成从领导重视、发展趋势等方面对怀柔区全\n\n民科学素质工作给予了肯定。"
+    assert clean_blocks(text) == [
+        "陈维成从领导重视、发展趋势等方面对怀柔区全民科学素质工作给予了肯定。"
+    ]
+
+
+def test_a_numbered_point_loses_its_short_heading_sentence() -> None:
+    text = "（一）突出科学城特色。依托未来科学城组织15家重点实验室向公众开放。"
+    assert clean_blocks(text) == ["依托未来科学城组织15家重点实验室向公众开放。"]

@@ -202,3 +202,10 @@ def test_scripted_structured_output_from_content_and_tool_calls() -> None:
     assert bad["raw"].content == "不是 JSON"
     with pytest.raises(ScriptExhaustedError):
         structured.invoke("x")
+
+
+def test_scripted_model_accepts_tools() -> None:
+    tool = AIMessage(content="", tool_calls=[{"name": "Line", "args": {"line": "丙"}, "id": "c1"}])
+    model = ScriptedChatModel(script=[tool])
+    answer = model.bind_tools([Line]).invoke("x")
+    assert isinstance(answer, AIMessage) and answer.tool_calls[0]["args"] == {"line": "丙"}

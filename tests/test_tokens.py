@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from drafter import tokens
@@ -119,6 +119,7 @@ def test_budget_must_be_positive() -> None:
     ),
     st.integers(min_value=5, max_value=60),
 )
+@example(parts=["11111111a1协111"], budget=5)  # digits merge across a character cut
 def test_chunks_keep_every_character_and_fit(parts: list[str], budget: int) -> None:
     text = "\n\n".join(parts)
     chunks = split_by_tokens(text, budget)

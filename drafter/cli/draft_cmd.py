@@ -19,14 +19,6 @@ if TYPE_CHECKING:
     from drafter.schemas import Brief, Finding, OrgKind
 
 
-class KindChoice(enum.StrEnum):
-    society = "society"
-    district = "district"
-    grassroots = "grassroots"
-    department = "department"
-    office = "office"
-
-
 class MethodChoice(enum.StrEnum):
     json_schema = "json_schema"
     function_calling = "function_calling"
@@ -46,7 +38,14 @@ class CheckFormat(enum.StrEnum):
 OrgOpt = Annotated[
     str | None, typer.Option("--org", help="报送单位名称（全称或简称），缺省时从正文推断。")
 ]
-KindOpt = Annotated[KindChoice | None, typer.Option("--kind", help="报送单位类型，决定所在栏目。")]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="报送单位类型，决定所在栏目：society|district|grassroots|department|office"
+        "（也可写学会、区科协、基层组织、机关部门、办公室）。",
+    ),
+]
 
 _GLOB_CHARS = set("*?[")
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -65,7 +64,8 @@ def draft_command(
     kind: KindOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="报送材料的标题（仅单篇）。")] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="活动或收稿日期 YYYY-MM-DD，用于换算“昨日”等。")
+        str | None,
+        typer.Option("--date", help="收稿日期（如 2026-05-08），用于换算“昨日”等相对日期。"),
     ] = None,
     lead: Annotated[bool, typer.Option("--lead", help="作为头条稿件（不署来源）。")] = False,
     model: Annotated[
@@ -84,6 +84,9 @@ def draft_command(
     max_repairs: Annotated[
         int | None, typer.Option("--max-repairs", min=0, help="检查未通过时最多修改几次。")
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="不用本地缓存的模型回答，重新请求模型。")
+    ] = False,
     fmt: Annotated[
         DraftFormat,
         typer.Option("--format", help="输出格式（单篇）；批量时总是写 .md 和 .json 两个文件。"),
@@ -95,12 +98,12 @@ def draft_command(
     force: Annotated[bool, typer.Option("--force", help="批量时重新起草已完成的稿件。")] = False,
     profile: ProfileOpt = None,
 ) -> None:
-    """把一份报送材料起草成简报稿件；检查通过退出码 0，需人工审核 1，输入或配置有误 2。"""
+    """把报送材料起草成简报稿件。退出码：0 检查通过，1 需人工审核或有失败，2 输入或配置有误，3 模型接口失败。"""
     from drafter.errors import InputError
 
     prof = load_profile_opt(profile)
     event_date = _parse_date(date)
-    config = _config(model, base_url, api_key_env, method, prof)
+    config = _config(model, base_url, api_key_env, method, prof, cache=not no_cache)
     kind_value = _kind(kind)
     lead_value = True if lead else None
 
@@ -118,15 +121,15 @@ def draft_command(
         summary = _run_batch(
             source,
             out_path,
-            jobs,
-            prof,
-            config,
-            max_repairs,
-            org,
-            kind_value,
-            event_date,
-            lead_value,
-            force,
+            jobs=jobs,
+            profile=prof,
+            config=config,
+            max_repairs=max_repairs,
+            org=org,
+            kind=kind_value,
+            date=event_date,
+            lead=lead_value,
+            force=force,
         )
         raise typer.Exit(0 if summary.all_ready else 1)
 
@@ -220,21 +223,20 @@ def _is_batch(source: str) -> bool:
     return p.is_dir() or (not p.exists() and bool(_GLOB_CHARS & set(source)))
 
 
-def _kind(kind: KindChoice | None) -> OrgKind | None:
-    return kind.value if kind else None
+def _kind(kind: str | None) -> OrgKind | None:
+    if kind is None:
+        return None
+    from drafter.ingest import parse_kind
+
+    return parse_kind(kind)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from drafter.errors import InputError
+    from drafter.ingest import parse_date
 
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            f"日期格式不对：{value}", hint="请写成 YYYY-MM-DD，例如 2026-05-08"
-        ) from None
+    return parse_date(value)
 
 
 def _config(
@@ -243,6 +245,8 @@ def _config(
     api_key_env: str | None,
     method: MethodChoice | None,
     profile: Profile,
+    *,
+    cache: bool,
 ) -> ModelConfig:
     from drafter.errors import ConfigError
     from drafter.providers import ModelConfig
@@ -261,6 +265,7 @@ def _config(
         api_key=api_key,
         method=method.value if method else None,
         profile=profile,
+        cache=cache,
     )
 
 
@@ -323,6 +328,7 @@ def _finding_line(f: Finding, where: str) -> str:
 def _run_batch(
     source: str,
     out_dir: Path,
+    *,
     jobs: int,
     profile: Profile,
     config: ModelConfig,

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
 
 if TYPE_CHECKING:
-    from drafter.evaluation import EvalRun
+    from drafter.evaluation import EvalRun, Regression
+    from drafter.profile import Profile
+    from drafter.providers import ModelConfig
+    from drafter.scorers import Case
 
 
 @app.command("eval")
@@ -28,20 +31,32 @@ def eval_cmd(
         bool, typer.Option("--replay", help="只用录制的模型响应，不联网；缺录制即失败")
     ] = False,
     recordings: Annotated[
-        Path | None, typer.Option("--recordings", help="录制目录（默认 evals/recordings）")
+        Path | None, typer.Option("--recordings", help="录制目录（默认为用例目录旁的 recordings/）")
     ] = None,
     cases: Annotated[Path | None, typer.Option("--cases", help="用例目录（默认内置用例）")] = None,
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="基线文件；比基线差则退出码为 1")
     ] = None,
     update_baseline: Annotated[
-        bool, typer.Option("--update-baseline", help="把本次结果写为基线")
+        bool,
+        typer.Option("--update-baseline", help="把本次结果写为基线（默认 evals/baseline.json）"),
     ] = False,
-    tolerance: Annotated[float, typer.Option("--tolerance", help="汇总指标允许下降的幅度")] = 0.02,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", min=0.0, help="汇总指标允许变差的幅度")
+    ] = 0.02,
     junit: Annotated[Path | None, typer.Option("--junit", help="写出 JUnit XML")] = None,
     output: Annotated[Path | None, typer.Option("--out", help="把完整结果写为 JSON")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table 或 json")] = "table",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并发数")] = 4,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="并发数（默认按 CPU 核数）")
+    ] = None,
+    grader: Annotated[
+        str | None,
+        typer.Option("--grader", help="启用模型评分（中文评分细则），指定评分用的模型名"),
+    ] = None,
+    grader_runs: Annotated[
+        int, typer.Option("--grader-runs", min=1, help="每个用例评分 k 次，全部通过才算通过")
+    ] = 1,
     compare: Annotated[
         tuple[Path, Path] | None,
         typer.Option("--compare", help="比较两次结果：--compare A.json B.json"),
@@ -50,17 +65,10 @@ def eval_cmd(
 ) -> None:
     """运行评测用例：起草、打分、与基线比较；有退步时退出码为 1。"""
     from drafter.errors import InputError
-    from drafter.evaluation import (
-        baseline_view,
-        compare_runs,
-        load_cases,
-        load_run,
-        regressions,
-        to_junit,
-    )
+    from drafter.evaluation import compare_runs, load_cases, load_run, regressions
 
     if fmt not in {"table", "json"}:
-        raise InputError(f"--format 只能是 table 或 json，收到“{fmt}”")
+        raise InputError(f"--format 只能是 table 或 json，收到“{fmt}”", hint="例如 --format json")
     if compare is not None:
         rows = compare_runs(load_run(compare[0]), load_run(compare[1]))
         if fmt == "json":
@@ -69,118 +77,192 @@ def eval_cmd(
             _print_compare(rows)
         return
     if record and replay:
-        raise InputError("--record 与 --replay 不能同时使用")
+        raise InputError(
+            "--record 与 --replay 不能同时使用", hint="录制时用 --record，回放时用 --replay"
+        )
 
     prof = load_profile_opt(profile)
-    config = _model_config(model, base_url, prof, record, replay, recordings)
+    mode = "record" if record else "replay" if replay else "off"
+    if recordings is None and mode != "off":
+        recordings = _default_recordings(cases)
+    config = _model_config(model, base_url, prof, mode, recordings)
+    grader_config = _grader_config(grader, base_url, prof, mode, recordings)
+    if mode != "off" and config.is_offline and grader_config is None:
+        err("提示：离线引擎不调用模型，--record/--replay 不起作用")
     case_list = load_cases(cases)
-    run = _run_with_progress(case_list, prof, config, jobs)
+    old = load_run(baseline) if baseline is not None and not update_baseline else None
+    run = _run_with_progress(case_list, prof, config, jobs, grader_config, grader_runs)
 
-    regs = []
-    if baseline is not None and not update_baseline:
-        regs = regressions(run, load_run(baseline), tolerance=tolerance)
-    if update_baseline:
-        target = baseline or Path("evals/baseline.json")
-        target.write_text(
-            json.dumps(baseline_view(run), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        err(f"已写入基线：{target}")
-    if output is not None:
-        output.write_text(run.model_dump_json(indent=1), encoding="utf-8")
-    if junit is not None:
-        junit.write_text(to_junit(run), encoding="utf-8")
-
+    regs = regressions(run, old, tolerance=tolerance) if old is not None else []
+    new_baseline = (baseline or Path("evals/baseline.json")) if update_baseline else None
+    _write_outputs(run, new_baseline, output, junit)
     if fmt == "json":
         data = run.model_dump(mode="json")
         data["regressions"] = [r.model_dump(mode="json") for r in regs]
         out(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         _print_tables(run)
-    err(f"评测用时 {run.seconds:.1f} 秒，{len(run.cases)} 个用例")
+    err(f"评测用时 {run.seconds:.1f} 秒，{len(run.cases)} 个用例，{len(run.failed)} 个未全部通过")
+    if old is not None:
+        if old.model != run.model:
+            err(f"提示：基线用的是 {old.model}，本次是 {run.model}，比较结果仅供参考")
+        _report_regressions(regs, baseline)
     if regs:
-        err(f"发现 {len(regs)} 处退步：")
-        for r in regs:
-            err(f"  - {r.message}")
         raise typer.Exit(1)
 
 
 def _model_config(
-    model: str | None,
-    base_url: str | None,
-    prof: object,
-    record: bool,
-    replay: bool,
-    recordings: Path | None,
-) -> object:
+    model: str | None, base_url: str | None, prof: Profile, mode: str, recordings: Path | None
+) -> ModelConfig:
     from drafter.providers import ModelConfig
 
-    config = ModelConfig.resolve(model=model, base_url=base_url, profile=prof)  # type: ignore[arg-type]
-    if record or replay:
-        from drafter.resources import data_dir
+    config = ModelConfig.resolve(model=model, base_url=base_url, profile=prof)
+    if mode == "off":
+        return config
+    return config.model_copy(update={"recordings": recordings, "recording_mode": mode})
 
-        directory = recordings or (data_dir("evals") / "recordings")
-        config = config.model_copy(
-            update={"recordings": directory, "recording_mode": "record" if record else "replay"}
+
+def _default_recordings(cases: Path | None) -> Path:
+    """Recordings live beside the cases: ``<cases>/../recordings`` (evals/recordings)."""
+    if cases is not None:
+        return cases.resolve().parent / "recordings"
+    from drafter.resources import data_dir
+
+    return data_dir("evals") / "recordings"
+
+
+def _grader_config(
+    grader: str | None, base_url: str | None, prof: Profile, mode: str, recordings: Path | None
+) -> ModelConfig | None:
+    if grader is None:
+        return None
+    from drafter.errors import InputError
+
+    config = _model_config(grader, base_url, prof, mode, recordings)
+    if config.is_offline:
+        raise InputError(
+            "--grader 需要一个模型名，不能是 offline", hint="例如 --grader deepseek-chat"
         )
     return config
 
 
-def _run_with_progress(case_list: list, prof: object, config: object, jobs: int) -> EvalRun:  # type: ignore[type-arg]
+def _run_with_progress(
+    case_list: list[tuple[Case, Path]],
+    prof: Profile,
+    config: ModelConfig,
+    jobs: int | None,
+    grader: ModelConfig | None,
+    grader_runs: int,
+) -> EvalRun:
+    from rich.console import Console
     from rich.progress import Progress
 
     from drafter.evaluation import evaluate
 
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("评测中", total=len(case_list))
         return evaluate(
             case_list,
-            profile=prof,  # type: ignore[arg-type]
-            config=config,  # type: ignore[arg-type]
+            profile=prof,
+            config=config,
             jobs=jobs,
+            grader=grader,
+            grader_runs=grader_runs,
             on_case=lambda _r: progress.advance(task),
         )
 
 
+def _write_outputs(
+    run: EvalRun, new_baseline: Path | None, output: Path | None, junit: Path | None
+) -> None:
+    from drafter.evaluation import baseline_view, to_junit
+
+    if new_baseline is not None:
+        _write(new_baseline, json.dumps(baseline_view(run), ensure_ascii=False, indent=1) + "\n")
+        err(f"已写入基线：{new_baseline}")
+    if output is not None:
+        _write(output, run.model_dump_json(indent=1) + "\n")
+    if junit is not None:
+        _write(junit, to_junit(run))
+
+
+def _write(path: Path, text: str) -> None:
+    from drafter.errors import InputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"无法写入 {path}：{exc.strerror}", hint="检查路径和权限") from exc
+
+
+def _report_regressions(regs: list[Regression], baseline: Path | None) -> None:
+    if not regs:
+        err(f"与基线 {baseline} 相比没有退步")
+        return
+    cases = sorted({r.case for r in regs if r.case})
+    err(
+        f"与基线 {baseline} 相比发现 {len(regs)} 处退步"
+        + (f"，涉及用例：{'、'.join(cases)}" if cases else "")
+    )
+    for r in regs:
+        err(f"  - {r.message}")
+
+
 def _print_tables(run: EvalRun) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console(soft_wrap=True)
-    names = sorted({n for c in run.cases for n in c.scores})
-    table = Table(title=f"评测结果（{run.model}）")
-    table.add_column("用例")
-    for n in names:
-        table.add_column(n, justify="right")
+    console = Console(soft_wrap=True, highlight=False)
+    per_case = Table(title=f"评测结果（{run.model}）")
+    per_case.add_column("用例")
+    per_case.add_column("结果")
+    per_case.add_column("未通过的评分项")
     for case in run.cases:
         if not case.ok:
-            table.add_row(case.id, *["[red]×[/red]"] * len(names))
+            per_case.add_row(case.id, "[red]出错[/red]", escape(case.error or ""))
             continue
-        cells = []
-        for n in names:
-            s = case.scores.get(n)
-            if s is None:
-                cells.append("")
-            else:
-                v = f"{s.value:g}"
-                cells.append(v if s.passed else f"[red]{v}[/red]")
-        table.add_row(case.id, *cells)
-    console.print(table)
-    agg = Table(title="汇总")
-    agg.add_column("指标")
-    agg.add_column("值", justify="right")
-    for k, v in run.aggregates.items():
-        agg.add_row(k, f"{v:g}")
-    console.print(agg)
+        failing = [f"{n}={s.value:g}" for n, s in case.scores.items() if not s.passed]
+        mark = "通过" if not failing else "[red]未通过[/red]"
+        per_case.add_row(case.id, mark, "、".join(failing))
+    console.print(per_case)
+
+    per_scorer = Table(title="各评分项")
+    for col in ("评分项", "适用用例", "通过率", "均值"):
+        per_scorer.add_column(col, justify="left" if col == "评分项" else "right")
+    names = sorted({n for c in run.cases for n in c.scores})
+    for n in names:
+        applied = sum(n in c.scores for c in run.cases)
+        per_scorer.add_row(
+            n,
+            str(applied),
+            f"{run.aggregates.get(f'{n}.pass_rate', 0):.0%}",
+            f"{run.aggregates.get(f'{n}.mean', 0):g}",
+        )
+    console.print(per_scorer)
     for case in run.failed:
         reasons = case.error or "；".join(
             f"{n}: {s.explanation}" for n, s in case.scores.items() if not s.passed
         )
-        console.print(f"[red]未通过[/red] {case.id}：{reasons}")
+        console.print(f"[red]未通过[/red] {case.id}：{escape(reasons)}")
 
 
-def _print_compare(rows: list[dict[str, object]]) -> None:
+def _print_compare(rows: list[dict[str, Any]]) -> None:
     if not rows:
         out("两次结果没有差别")
         return
     for row in rows:
-        out(f"{row['case']}\t{row['scorer']}\t{row['a']} → {row['b']}")
+        out(f"{row['case']}\t{row['scorer']}\t{_cell(row['a'])} → {_cell(row['b'])}")
+
+
+def _cell(value: Any) -> str:
+    if value is None or value is False:
+        return "（无）"
+    if value is True:
+        return "（有）"
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        score, passed = value
+        return f"{score:g} {'通过' if passed else '未通过'}"
+    return str(value)

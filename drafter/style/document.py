@@ -182,11 +182,13 @@ def detect_kind(text: str, profile: Profile | None = None) -> DocumentKind:
     return "brief"
 
 
-def _looks_like_headline(block: Block) -> bool:
+def _looks_like_headline(block: Block | str) -> bool:
     # Judged on the mechanically fixed text, so a fix never changes the verdict.
     from drafter.style.inline import FIX_ORDER, apply_rules
 
-    t = apply_rules(block.text, frozenset(FIX_ORDER)).strip()
+    raw = block if isinstance(block, str) else block.text
+    # Trailing marks the headline fix would strip do not count (、，；： but not 。).
+    t = apply_rules(raw, frozenset(FIX_ORDER)).strip().rstrip("、，；：,;:")
     return (
         "\n" not in t
         and len(t) <= 60
@@ -202,6 +204,17 @@ def parse_document(text: str, profile: Profile | None = None, kind: str = "auto"
     )
     blocks = _split(text)
     briefs: list[BriefBlocks] = []
+    if doc_kind == "brief" and blocks and "\n" in blocks[0].text and not _heading(blocks[0]):
+        # "headline⏎body" with no blank line: the first line is the headline.
+        b = blocks[0]
+        first, _, rest = b.text.partition("\n")
+        if rest.strip() and _looks_like_headline(first):
+            blocks[:1] = [
+                Block(0, b.start, b.start + len(first), b.line, first),
+                Block(0, b.start + len(first) + 1, b.end, b.line + 1, rest),
+            ]
+            for i, blk in enumerate(blocks):
+                blk.index = i
     if doc_kind == "brief":
         _classify_brief(blocks, briefs)
     else:

@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from drafter.profile import Profile
 from drafter.schemas import Brief, Location
 from drafter.style.context import StyleContext, context_for
-from drafter.style.document import ATTR_TAIL, Block, ends_sentence, parse_document, safe_to_join
+from drafter.style.document import (
+    ATTR_TAIL,
+    Block,
+    detect_kind,
+    ends_sentence,
+    parse_document,
+    safe_to_join,
+)
 from drafter.style.inline import FIX_ORDER, SP, Recorder, apply_rules
 
 __all__ = ["Change", "FixResult", "fix", "fix_brief", "fix_paragraph"]
@@ -31,6 +39,14 @@ _ATTR_ONLY = re.compile(
 )
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _JOINS = ("break.sentence", "attribution.form")
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+class _Pos(NamedTuple):
+    """Where the fixer is working: a paragraph (block) index and its first file line."""
+
+    paragraph: int
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -66,9 +82,7 @@ def join_pieces(a: str, b: str) -> str:
     return a + b
 
 
-def _inline(
-    text: str, enabled: frozenset[str], where: Location, changes: list[Change] | None
-) -> str:
+def _inline(text: str, enabled: frozenset[str], where: _Pos, changes: list[Change] | None) -> str:
     rec = Recorder() if changes is not None else None
     new = apply_rules(text, enabled, rec)
     if rec is not None and changes is not None:
@@ -77,15 +91,12 @@ def _inline(
     return new
 
 
-def _change(rule: str, where: Location, start: int, end: int, before: str, after: str) -> Change:
-    # model_construct: the fields are known-good ints, and validation dominated the profile
-    loc = Location.model_construct(paragraph=where.paragraph, start=start, end=end, line=where.line)
+def _change(rule: str, where: _Pos, start: int, end: int, before: str, after: str) -> Change:
+    loc = Location(paragraph=where.paragraph, start=start, end=end, line=where.line)
     return Change(rule=rule, location=loc, before=before, after=after)
 
 
-def _fix_headline(
-    text: str, ctx: StyleContext, where: Location, changes: list[Change] | None
-) -> str:
+def _fix_headline(text: str, ctx: StyleContext, where: _Pos, changes: list[Change] | None) -> str:
     outer, changes = changes, ([] if changes is not None else None)
     new = _inline(text, ctx.fixable, where, changes)
     if "markup.emphasis" in ctx.fixable:
@@ -101,7 +112,7 @@ def _fix_headline(
                 changes.append(
                     _change("headline.punct", where, tail.start(), tail.end(), tail.group(), "")
                 )
-            new = new[: tail.start()]
+            new = new[: tail.start()].rstrip(SP)
     if not new.strip(SP):
         return text  # nothing but markup or punctuation: leave it for the editor
     if outer is not None and changes is not None:
@@ -110,7 +121,7 @@ def _fix_headline(
 
 
 def _fix_attribution(
-    text: str, ctx: StyleContext, where: Location, changes: list[Change] | None
+    text: str, ctx: StyleContext, where: _Pos, changes: list[Change] | None
 ) -> str:
     if not ctx.on("attribution.form"):
         return text
@@ -119,6 +130,8 @@ def _fix_attribution(
         return text
     head = text[: m.start()].rstrip(SP)
     name = m.group(2)
+    if not _HAN.search(name):
+        return text
     if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.profile.resolve_org(name) is None:
         return text
     good = f"（{name}）"
@@ -129,7 +142,7 @@ def _fix_attribution(
     return text[: m.start()] + good
 
 
-def _join_lines(text: str, ctx: StyleContext, where: Location, changes: list[Change] | None) -> str:
+def _join_lines(text: str, ctx: StyleContext, where: _Pos, changes: list[Change] | None) -> str:
     if "\n" not in text or not ctx.on("break.sentence"):
         return text
     parts = text.split("\n")
@@ -164,12 +177,14 @@ def fix(text: str, profile: Profile | None = None, *, kind: str = "auto") -> Fix
     ctx = context_for(profile)
     changes: list[Change] = []
     current = text
+    if kind == "auto":
+        kind = detect_kind(text, ctx.profile)
     for _ in range(3):
         n = len(changes)
-        new = _fix_once(current, ctx, kind, changes)
-        current = new
+        current = _fix_once(current, ctx, kind, changes)
         # Each block is fixed to a fixpoint already; only joined blocks can change how
-        # the next pass splits and classifies the text, so only then look again.
+        # the next pass classifies the text (a headline, an attribution), so only then
+        # look again.
         if not any(c.rule in _JOINS for c in changes[n:]):
             break
     return FixResult(text=current, changes=changes)
@@ -179,13 +194,17 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
     doc = parse_document(text, ctx.profile, kind)
     if not doc.blocks:
         return text
+    # Fix every block on its own first, then decide joins on the fixed text: the next
+    # pass sees fixed text, so deciding on it keeps the fixer idempotent.
+    fixed = {b.index: _fix_block(b, ctx, changes) for b in doc.blocks}
     units: list[_Unit] = []
     joinable = ctx.on("break.sentence")
-    brief_last: dict[int, Block] = {b.paras[-1].index: b.paras[-1] for b in doc.briefs if b.paras}
+    brief_last = {b.paras[-1].index for b in doc.briefs if b.paras}
     lead_of = {p.index: brief.lead for brief in doc.briefs for p in brief.paras}
     for b in doc.blocks:
         prev = units[-1].blocks[-1] if units else None
-        where = Location(paragraph=b.index, start=0, end=0, line=b.line)
+        where = _Pos(b.index, b.line)
+        mine = fixed[b.index]
         if (
             b.kind == "para"
             and prev is not None
@@ -193,26 +212,28 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
             and prev.brief == b.brief
             and prev.index == b.index - 1
         ):
-            attr = _ATTR_ONLY.fullmatch(b.text) if b.index in brief_last else None
-            if attr and ends_sentence(units[-1].text) and ctx.on("attribution.form"):
-                good = f"（{attr.group(1)}）"
-                changes.append(_change("attribution.form", where, 0, len(b.text), b.text, good))
-                units[-1].text = units[-1].text.rstrip(SP) + good
-                units[-1].blocks.append(b)
-                continue
-            if joinable and not ends_sentence(units[-1].text) and safe_to_join(units[-1].text):
-                joined = join_pieces(units[-1].text, b.text)
+            u = units[-1]
+            if joinable and not ends_sentence(u.text) and safe_to_join(u.text):
                 changes.append(
-                    _change(
-                        "break.sentence", where, 0, 0, units[-1].text[-6:] + "⏎⏎" + b.text[:6], ""
-                    )
+                    _change("break.sentence", where, 0, 0, u.text[-6:] + "⏎⏎" + mine[:6], "")
                 )
-                units[-1].text = joined
-                units[-1].blocks.append(b)
+                u.text = _inline(join_pieces(u.text, mine), ctx.fixable, where, changes)
+                u.blocks.append(b)
                 continue
-        units.append(_Unit([b], b.text))
+        units.append(_Unit([b], mine))
+    units = _merge_attribution(units, ctx, brief_last, changes)
     for u in units:
-        u.text = _fix_unit(u, ctx, changes, brief_last, lead_of)
+        first = u.blocks[0]
+        if (
+            first.kind == "para"
+            and any(x.index in brief_last for x in u.blocks)
+            and lead_of.get(first.index) is not True
+        ):
+            where = _Pos(first.index, first.line)
+            new = _fix_attribution(u.text, ctx, where, changes)
+            if new != u.text:
+                new = _inline(new, ctx.fixable, where, changes)
+            u.text = new
     out = [text[: units[0].blocks[0].start]]
     for i, u in enumerate(units):
         out.append(u.text)
@@ -221,23 +242,45 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
     return "".join(out)
 
 
-def _fix_unit(
-    u: _Unit,
-    ctx: StyleContext,
-    changes: list[Change],
-    brief_last: dict[int, Block],
-    lead_of: dict[int, bool | None],
-) -> str:
-    b = u.blocks[0]
-    where = Location(paragraph=b.index, start=0, end=0, line=b.line)
+def _merge_attribution(
+    units: list[_Unit], ctx: StyleContext, brief_last: set[int], changes: list[Change]
+) -> list[_Unit]:
+    """An attribution alone in the last paragraph joins the one before it."""
+    if not ctx.on("attribution.form"):
+        return units
+    out: list[_Unit] = []
+    for u in units:
+        b = u.blocks[0]
+        prev = out[-1] if out else None
+        attr = _ATTR_ONLY.fullmatch(u.text) if u.blocks[-1].index in brief_last else None
+        if (
+            attr
+            and _HAN.search(attr.group(1))
+            and prev is not None
+            and b.kind == "para"
+            and prev.blocks[-1].kind == "para"
+            and prev.blocks[-1].brief == b.brief
+            and prev.blocks[-1].index == b.index - 1
+            and ends_sentence(prev.text)
+        ):
+            good = f"（{attr.group(1)}）"
+            changes.append(
+                _change("attribution.form", _Pos(b.index, b.line), 0, len(u.text), u.text, good)
+            )
+            prev.text = prev.text.rstrip(SP) + good
+            prev.blocks.extend(u.blocks)
+            continue
+        out.append(u)
+    return out
+
+
+def _fix_block(b: Block, ctx: StyleContext, changes: list[Change]) -> str:
+    where = _Pos(b.index, b.line)
     if b.kind == "rule":
-        return u.text
+        return b.text
     if b.kind == "para":
-        new = _join_lines(u.text, ctx, where, changes)
-        new = _inline(new, ctx.fixable, where, changes)
-        if any(x.index in brief_last for x in u.blocks) and lead_of.get(b.index) is not True:
-            new = _fix_attribution(new, ctx, where, changes)
-        return new
+        new = _join_lines(b.text, ctx, where, changes)
+        return _inline(new, ctx.fixable, where, changes)
     enabled = ctx.fixable & _MASTHEAD_INLINE if b.kind == "masthead" else ctx.fixable
     new = b.text
     for seg in reversed(b.segments):
@@ -255,10 +298,10 @@ def fix_brief(brief: Brief, profile: Profile | None = None) -> tuple[Brief, list
     """Fix a :class:`Brief`'s headline, paragraphs and attribution form."""
     ctx = context_for(profile)
     changes: list[Change] = []
-    headline = _fix_headline(brief.headline, ctx, Location(paragraph=-1, start=0, end=0), changes)
+    headline = _fix_headline(brief.headline, ctx, _Pos(-1, None), changes)
     paras: list[str] = []
     for i, p in enumerate(brief.paragraphs):
-        where = Location(paragraph=i, start=0, end=0)
+        where = _Pos(i, None)
         p = _join_lines(p, ctx, where, changes)
         if (
             paras
@@ -282,7 +325,7 @@ def fix_brief(brief: Brief, profile: Profile | None = None) -> tuple[Brief, list
             changes.append(
                 _change(
                     "attribution.form",
-                    Location(paragraph=len(paras) - 1, start=0, end=0),
+                    _Pos(len(paras) - 1, None),
                     0,
                     0,
                     attribution,

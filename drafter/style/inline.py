@@ -25,6 +25,7 @@ __all__ = [
     "apply_rules",
     "find",
     "inside_quoted",
+    "plan",
 ]
 
 # Character classes (as regex fragments). HAN: Chinese characters; CJKP: Chinese
@@ -62,8 +63,14 @@ class InlineRule:
     that must pass before the (slower) patterns run: most paragraphs skip most rules."""
 
     id: str
-    patterns: tuple[tuple[re.Pattern[str], Callback], ...]
+    patterns: tuple[tuple[re.Pattern[str], Callback] | tuple[re.Pattern[str], Callback, Gate], ...]
     gate: Gate = _always
+
+    def active(self, text: str, cs: set[str]) -> list[tuple[re.Pattern[str], Callback]]:
+        """The patterns whose gates pass for ``text`` (character set ``cs``)."""
+        if not self.gate(text, cs):
+            return []
+        return [(p[0], p[1]) for p in self.patterns if len(p) == 2 or p[2](text, cs)]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -83,18 +90,18 @@ def _is_cjk(ch: str) -> bool:
     return bool(ch) and _CJK_CH.match(ch) is not None
 
 
-def _left(s: str, i: int) -> str:
-    """The nearest non-space character before index ``i`` ('' at the start)."""
+def _left(s: str, i: int, skip: str = SP) -> str:
+    """The nearest character before index ``i`` not in ``skip`` ('' at the start)."""
     i -= 1
-    while i >= 0 and s[i] in SP:
+    while i >= 0 and s[i] in skip:
         i -= 1
     return s[i] if i >= 0 else ""
 
 
-def _right(s: str, i: int) -> str:
-    """The nearest non-space character at or after index ``i`` ('' at the end)."""
+def _right(s: str, i: int, skip: str = SP) -> str:
+    """The nearest character at or after index ``i`` not in ``skip`` ('' at the end)."""
     n = len(s)
-    while i < n and s[i] in SP:
+    while i < n and s[i] in skip:
         i += 1
     return s[i] if i < n else ""
 
@@ -135,12 +142,18 @@ def _dash(m: re.Match[str]) -> Result:
     after = s[m.end()] if m.end() < len(s) else ""
     if text == "—" and (before.isdigit() or after.isdigit()):
         return None  # 2026—2027年, 5月8日—10日: a range (一字线), not a dash
-    if not (_is_han(before) or _is_han(after) or before in "”）》" or after in "“（《"):
+    if not (
+        _is_han(before)
+        or _is_han(after)
+        or (before and before in "”）》")
+        or (after and after in "“（《")
+    ):
         return None
     return "——"
 
 
 # -- half-width punctuation --------------------------------------------------------------
+_RUN = SP + ",;:!?"
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
@@ -186,7 +199,8 @@ def _halfwidth(m: re.Match[str]) -> Result:
         if n % 2:
             return FLAG  # unbalanced: pairing them up would be a guess
         return "“" if s.count('"', 0, i) % 2 == 0 else "”"
-    left, right = _left(s, i), _right(s, i + 1)
+    # A run like ",,:" takes its context from what surrounds the whole run.
+    left, right = _left(s, i, _RUN), _right(s, i + 1, _RUN)
     if ch == ".":
         prev = s[i - 1] if i else ""
         nxt = s[i + 1] if i + 1 < len(s) else ""
@@ -263,20 +277,53 @@ def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
 _S = f"[{SP}]"
 _ALNUM = "A-Za-z0-9%‰℃"
 
+
+def _digits(t: str) -> int:
+    return sum(t.count(d) for d in "0123456789")
+
+
+def _zero_date(t: str, cs: set[str]) -> bool:
+    return "0" in cs and "月" in cs and ("月0" in t or any(f"0{d}月" in t for d in "123456789"))
+
+
+def _bad_dash(t: str, cs: set[str]) -> bool:
+    if "--" in t or "－－" in t or "―" in cs:
+        return True
+    n = t.count("—")
+    return n != 2 * t.count("——") or "———" in t
+
+
+_EMOJI_BMP = frozenset(
+    [chr(c) for c in range(0x2600, 0x27C0)] + ["\u2b50", "\u2b55", "\ufe0f", "\u200d"]
+)
+
+
+def _emoji(t: str, cs: set[str]) -> bool:
+    return bool(cs) and (not cs.isdisjoint(_EMOJI_BMP) or max(cs) >= "\U0001f000")
+
+
+_BOILER = ("供稿", "撰稿", "通讯员", "联系人", "联系电话", "报送单位", "来源", "摄影", "审稿")
+_YEAR_DIGIT = re.compile(r"年\d")
+
 RULE_LIST: tuple[InlineRule, ...] = (
-    InlineRule("number.fullwidth", ((_c("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+"), _fullwidth),), lambda t, cs: not cs.isdisjoint(_FW_CHARS)),
-    InlineRule("markup.emphasis", ((_c(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _emphasis),), lambda t, cs: "**" in t or "__" in t),
-    InlineRule("punct.ellipsis", ((_c(r"\.{3,}|。{3,}|…+|．{3,}"), _ellipsis),), lambda t, cs: "..." in t or "。。。" in t or "…" in cs or "．．．" in t),
-    InlineRule("punct.dash", ((_c(r"—+|-{2,}|－{2,}|―+"), _dash),), lambda t, cs: "—" in cs or "―" in cs or "--" in t or "－－" in t),
+    InlineRule("number.fullwidth", ((_c("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+"), _fullwidth),),
+               lambda t, cs: not cs.isdisjoint(_FW_CHARS)),
+    InlineRule("markup.emphasis", ((_c(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _emphasis),),
+               lambda t, cs: "**" in t or "__" in t),
+    InlineRule("punct.ellipsis", ((_c(r"\.{3,}|。{3,}|…+|．{3,}"), _ellipsis),),
+               lambda t, cs: "..." in t or "。。。" in t or "…" in cs or "．．．" in t),
+    InlineRule("punct.dash", ((_c(r"—+|-{2,}|－{2,}|―+"), _dash),), _bad_dash),
     InlineRule(
         "date.form",
         (
-            (_c(r"(?<![\d.\-/])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d.\-/])"), _ymd),
-            (_c(r"(?<![\d.])0([1-9])(?=月)|(?<=月)0([1-9])(?=[日号])"), lambda m: m.group(m.lastindex or 1)),
-            (_c(r"(?<=月)(\d{1,2})号"), _hao),
-            (_c(r"(?<![\d月])\d{1,2}号(?=上午|下午|晚上|晚|早上|凌晨|中午|[，,]|至\d)"), _flag),
+            (_c(r"(?<![\d.\-/])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d.\-/])"), _ymd,
+             lambda t, cs: not cs.isdisjoint("-./")),
+            (_c(r"(?<![\d.])0([1-9])(?=月)|(?<=月)0([1-9])(?=[日号])"), lambda m: m.group(m.lastindex or 1),
+             _zero_date),
+            (_c(r"(?<=月)(\d{1,2})号"), _hao, lambda t, cs: "号" in cs),
+            (_c(r"(?<![\d月])\d{1,2}号(?=上午|下午|晚上|晚|早上|凌晨|中午|[，,]|至\d)"), _flag,
+             lambda t, cs: "号" in cs),
         ),
-        lambda t, cs: ("月" in cs and "0" in cs) or "号" in cs or not cs.isdisjoint("-./"),
     ),
     InlineRule(
         "number.range",
@@ -284,10 +331,8 @@ RULE_LIST: tuple[InlineRule, ...] = (
             (_c(r"(?<![\d.])(\d{4})[-－~][ ]?(\d{4})(?=年)"), _year_range),
             (_c(r"(?<![\d.%])(\d+(?:\.\d+)?)([-－~～])(\d+(?:\.\d+)?)%"), _pct_range),
             (_c(r"(?<![\d.])(\d+(?:\.\d+)?%)[-－~](\d+(?:\.\d+)?%)"), _tilde_range),
-            (
-                _c(r"(?<![\d.\-/])(\d{1,3}(?:\.\d+)?)[-－~](\d{1,3}(?:\.\d+)?)(?=[个人名家项次天万亿元米吨岁件所场届条])"),
-                _tilde_range,
-            ),
+            (_c(r"(?<![\d.\-/])(\d{1,3}(?:\.\d+)?)[-－~](\d{1,3}(?:\.\d+)?)(?=[个人名家项次天万亿元米吨岁件所场届条])"),
+             _tilde_range),
         ),
         lambda t, cs: not cs.isdisjoint("-－~～"),
     ),
@@ -303,11 +348,13 @@ RULE_LIST: tuple[InlineRule, ...] = (
             (_c(f"(?<=[{HAN}]){_S}+(?=[{HAN}])"), _drop_unquoted),
             (_c(f"{_S}+(?=[{CJKP}])|(?<=[{CJKP}]){_S}+"), _drop),
             (_c(f"^{_S}+|{_S}+$", re.M), _drop),
-            (_c(f"(?<=[A-Za-z0-9]){_S}{{2,}}(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[\u3000\u00a0\t](?=[A-Za-z0-9])"), _one_space),
+            (_c(f"(?<=[A-Za-z0-9]){_S}{{2,}}(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[\u3000\u00a0\t](?=[A-Za-z0-9])"),
+             _one_space, lambda t, cs: "  " in t or not cs.isdisjoint("\u3000\u00a0\t")),
         ),
         lambda t, cs: not cs.isdisjoint(SP),
     ),
-    InlineRule("punct.repeat", ((_c(r"([，、；：！？])\1+|(?<!。)(。)。(?!。)"), lambda m: m.group(m.lastindex or 1)),), lambda t, cs: any(d in t for d in _DOUBLES)),
+    InlineRule("punct.repeat", ((_c(r"([，、；：！？])\1+|(?<!。)(。)。(?!。)"), lambda m: m.group(m.lastindex or 1)),),
+               lambda t, cs: any(d in t for d in _DOUBLES)),
 )  # fmt: skip
 
 FIX_ORDER: tuple[str, ...] = tuple(r.id for r in RULE_LIST)
@@ -317,22 +364,21 @@ LINT_ONLY: tuple[InlineRule, ...] = (
     InlineRule(
         "date.year_abbrev",
         ((_c(r"[’'‘](\d{2})年|(?<![\d.])(\d{2})年(?=\d{1,2}月|度)"), _flag),),
-        lambda t, cs: "年" in cs,
+        lambda t, cs: "年" in cs and (not cs.isdisjoint("’'‘度") or _YEAR_DIGIT.search(t) is not None),
     ),
     InlineRule(
         "content.url",
         ((_c(r"(?:https?|ftp)://[^\s，。；、）)》”]+|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s，。；、）)》”]*"), _flag),),
         lambda t, cs: "://" in t or "www." in t,
     ),
-    InlineRule("content.email", ((_c(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), _flag),), lambda t, cs: "@" in cs),
+    InlineRule("content.email", ((_c(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), _flag),),
+               lambda t, cs: "@" in cs),
     InlineRule(
         "content.phone",
         ((_c(r"(?<![\d.\-])(?:1[3-9]\d{9}|0\d{2,3}[-－ ]?\d{7,8}|400-?\d{3}-?\d{4}|\d{4}-\d{4}-\d{3,4})(?![\d.])"), _flag),),
+        lambda t, cs: _digits(t) >= 10,
     ),
-    InlineRule(
-        "content.emoji",
-        ((_c("[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d]+"), _flag),),
-    ),
+    InlineRule("content.emoji", ((_c("[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d]+"), _flag),), _emoji),
     InlineRule(
         "markup.html",
         ((_c(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:nbsp|amp|lt|gt|quot|ensp|emsp|#\d+);"), _flag),),
@@ -345,8 +391,8 @@ LINT_ONLY: tuple[InlineRule, ...] = (
     ),
     InlineRule(
         "content.boilerplate",
-        ((_c(f"(?<![{HAN}])(?:供稿|撰稿|通讯员|联系人|联系电话|报送单位|来源|摄影|审稿)(?:单位)?{_S}*[：:]"), _flag),),
-        lambda t, cs: "：" in cs or ":" in cs,
+        ((_c(f"(?<![{HAN}])(?:{'|'.join(_BOILER)})(?:单位)?{_S}*[：:]"), _flag),),
+        lambda t, cs: ("：" in cs or ":" in cs) and any(w in t for w in _BOILER),
     ),
 )  # fmt: skip
 
@@ -354,27 +400,39 @@ MARKDOWN = InlineRule(
     "markup.markdown",
     (
         (_c(r"^[ \t]*(?:[-*+][ \t]|\d{1,2}[.)][ \t]|#{1,6}[ \t]|>[ \t]?)", re.M), _flag),
-        (_c(r"!?\[[^\]\n]+\]\([^)\n]+\)|`[^`\n]+`"), _flag),
+        (_c(r"!?\[[^\]\n]+\]\([^)\n]+\)|`[^`\n]+`"), _flag, lambda t, cs: "`" in cs or "](" in t),
     ),
 )
 
 BY_ID: dict[str, InlineRule] = {r.id: r for r in (*RULE_LIST, *LINT_ONLY, MARKDOWN)}
 
 
-def find(rules: Iterable[InlineRule], text: str, enabled: frozenset[str]) -> list[InlineHit]:
+Plan = list[tuple[str, re.Pattern[str], Callback]]
+
+
+def plan(rules: Iterable[InlineRule], text: str, enabled: frozenset[str]) -> Plan:
+    """The patterns worth running on any part of ``text``.
+
+    Gates only ask whether a character or substring occurs, so a gate that fails on a
+    whole document fails on each of its paragraphs: deciding once per document saves
+    evaluating every gate for every paragraph.
+    """
+    cs = set(text)
+    return [(r.id, rx, cb) for r in rules if r.id in enabled for rx, cb in r.active(text, cs)]
+
+
+def find(
+    rules: Iterable[InlineRule], text: str, enabled: frozenset[str], planned: Plan | None = None
+) -> list[InlineHit]:
     """Every problem the given rules see in ``text`` (spans refer to ``text``)."""
     out: list[InlineHit] = []
-    cs = set(text)
-    for r in rules:
-        if r.id not in enabled or not r.gate(text, cs):
-            continue
-        for rx, cb in r.patterns:
-            for m in rx.finditer(text):
-                res = cb(m)
-                if res is None or res == m.group():
-                    continue
-                after = None if isinstance(res, _Flag) else res
-                out.append(InlineHit(r.id, m.start(), m.end(), m.group(), after))
+    for rule_id, rx, cb in planned if planned is not None else plan(rules, text, enabled):
+        for m in rx.finditer(text):
+            res = cb(m)
+            if res is None or res == m.group():
+                continue
+            after = None if isinstance(res, _Flag) else res
+            out.append(InlineHit(rule_id, m.start(), m.end(), m.group(), after))
     return out
 
 
@@ -403,8 +461,8 @@ def apply_rules(text: str, enabled: frozenset[str], rec: Recorder | None = None)
         before = text
         cs = set(text)
         for r in RULE_LIST:
-            if r.id in enabled and r.gate(text, cs):
-                for rx, cb in r.patterns:
+            if r.id in enabled:
+                for rx, cb in r.active(text, cs):
                     new = _sub(r.id, rx, cb, text, rec)
                     if new != text:
                         text = new

@@ -21,8 +21,10 @@ from drafter.style.inline import (
     RULE_LIST,
     SP,
     InlineRule,
+    Plan,
     find,
     inside_quoted,
+    plan,
 )
 from drafter.style.rules import RULES
 
@@ -51,9 +53,26 @@ _LEAD_DATE = re.compile(
     r"(?:上午|下午|晚上|晚间|晚|早上|中午|凌晨|夜间)?"
     rf"[{SP}]*[，,]"
 )
+_HAN_RE = re.compile("[\u3400-\u9fff]")
 _WS = re.compile(f"[{SP}\n]")
 
 _LAYOUT_NO_EXTRA = tuple(r for r in RULE_LIST if r.id != "space.extra")
+_HEADLINE_RULES = (*RULE_LIST, *LINT_ONLY)
+_PARA_RULES = (*RULE_LIST, *LINT_ONLY, MARKDOWN)
+
+
+class _Planner:
+    """Per-document plans: which patterns can match anywhere in it, per rule set."""
+
+    def __init__(self, ctx: StyleContext, text: str) -> None:
+        self.ctx, self.text = ctx, text
+        self.plans: dict[int, Plan] = {}
+
+    def get(self, rules: tuple[InlineRule, ...]) -> Plan:
+        got = self.plans.get(id(rules))
+        if got is None:
+            got = self.plans[id(rules)] = plan(rules, self.text, self.ctx.enabled)
+        return got
 
 
 @dataclass(frozen=True)
@@ -66,8 +85,7 @@ class _Where:
 
     def loc(self, text: str, start: int, end: int) -> Location:
         line = None if self.line is None else self.line + text.count("\n", 0, start)
-        # model_construct: known-good values; validating every finding dominated lint time
-        return Location.model_construct(
+        return Location(
             paragraph=self.paragraph, start=self.offset + start, end=self.offset + end, line=line
         )
 
@@ -89,7 +107,7 @@ def _emit(
     if sev == "off":
         return
     out.append(
-        Finding.model_construct(
+        Finding(
             rule=rule_id,
             severity=sev,  # type: ignore[arg-type]
             message=message or RULES[rule_id].message,
@@ -101,9 +119,14 @@ def _emit(
 
 
 def _inline(
-    out: list[Finding], ctx: StyleContext, rules: tuple[InlineRule, ...], text: str, where: _Where
+    out: list[Finding],
+    ctx: StyleContext,
+    rules: tuple[InlineRule, ...],
+    text: str,
+    where: _Where,
+    planner: _Planner,
 ) -> None:
-    for h in find(rules, text, ctx.enabled):
+    for h in find(rules, text, ctx.enabled, planner.get(rules)):
         _emit(out, ctx, h.rule, where, text, h.start, h.end, replacement=h.after)
 
 
@@ -179,11 +202,16 @@ def _words(out: list[Finding], ctx: StyleContext, text: str, where: _Where) -> N
 
 
 def _text_rules(
-    out: list[Finding], ctx: StyleContext, text: str, where: _Where, *, headline: bool
+    out: list[Finding],
+    ctx: StyleContext,
+    text: str,
+    where: _Where,
+    planner: _Planner,
+    *,
+    headline: bool,
 ) -> None:
     """Every per-text rule for a headline or a body paragraph."""
-    rules = (*RULE_LIST, *LINT_ONLY) if headline else (*RULE_LIST, *LINT_ONLY, MARKDOWN)
-    _inline(out, ctx, rules, text, where)
+    _inline(out, ctx, _HEADLINE_RULES if headline else _PARA_RULES, text, where, planner)
     _pairs(out, ctx, text, where)
     _words(out, ctx, text, where)
     if not headline and ctx.on("break.sentence"):
@@ -201,8 +229,10 @@ def _text_rules(
             )
 
 
-def _headline_rules(out: list[Finding], ctx: StyleContext, text: str, where: _Where) -> None:
-    _text_rules(out, ctx, text, where, headline=True)
+def _headline_rules(
+    out: list[Finding], ctx: StyleContext, text: str, where: _Where, planner: _Planner
+) -> None:
+    _text_rules(out, ctx, text, where, planner, headline=True)
     plain = _STRAY_EMPH.sub("", text)
     paired = [m.span() for m in _PAIRED_EMPH.finditer(text)]
     for m in _STRAY_EMPH.finditer(text):
@@ -253,6 +283,8 @@ def _find_attr(ctx: StyleContext, text: str, where: _Where) -> _Attr | None:
         return None
     head = text[: m.start()].rstrip(SP)
     name = m.group(2)
+    if not _HAN_RE.search(name):
+        return None  # attributions are Chinese names; "(2023)" is not one
     if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.profile.resolve_org(name) is None:
         return None
     well = m.group() == f"（{name}）"
@@ -379,19 +411,20 @@ def lint(text: str, profile: Profile | None = None, *, kind: str = "auto") -> li
     """
     ctx = context_for(profile)
     doc = parse_document(text, ctx.profile, kind)
+    planner = _Planner(ctx, text)
     out: list[Finding] = []
     for b in doc.blocks:
         if b.kind in ("masthead", "toc", "footer", "section"):
             rules = _LAYOUT_NO_EXTRA if b.kind == "masthead" else RULE_LIST
             for seg in b.segments:
                 where = _Where(b.index, b.line + b.text.count("\n", 0, seg.offset), seg.offset)
-                _inline(out, ctx, rules, seg.text, where)
+                _inline(out, ctx, rules, seg.text, where, planner)
                 _pairs(out, ctx, seg.text, where)
         elif b.kind == "headline":
             seg = b.segments[0]
-            _headline_rules(out, ctx, seg.text, _Where(b.index, b.line, seg.offset))
+            _headline_rules(out, ctx, seg.text, _Where(b.index, b.line, seg.offset), planner)
         elif b.kind == "para":
-            _text_rules(out, ctx, b.text, _Where(b.index, b.line), headline=False)
+            _text_rules(out, ctx, b.text, _Where(b.index, b.line), planner, headline=False)
     for brief in doc.briefs:
         _lint_brief_blocks(out, ctx, brief)
     return _dedupe(out)
@@ -401,7 +434,7 @@ def _attr_only(ctx: StyleContext, b: Block) -> str | None:
     m = re.fullmatch(
         rf"[{SP}]*[（(][{SP}]*([^（）()\n，。,；;：:、]{{2,30}}?)[{SP}]*[）)][{SP}]*", b.text
     )
-    return m.group(1) if m else None
+    return m.group(1) if m and _HAN_RE.search(m.group(1)) else None
 
 
 def _lint_brief_blocks(out: list[Finding], ctx: StyleContext, brief: BriefBlocks) -> None:
@@ -525,11 +558,12 @@ def lint_brief(
     """
     ctx = context_for(profile)
     out: list[Finding] = []
-    _headline_rules(out, ctx, brief.headline, _Where(-1))
+    planner = _Planner(ctx, brief.headline + "\n" + "\n".join(brief.paragraphs))
+    _headline_rules(out, ctx, brief.headline, _Where(-1), planner)
     paras = brief.paragraphs
     for i, p in enumerate(paras):
         where = _Where(i)
-        _text_rules(out, ctx, p, where, headline=False)
+        _text_rules(out, ctx, p, where, planner, headline=False)
         if i < len(paras) - 1 and not ends_sentence(p):
             _emit(
                 out,

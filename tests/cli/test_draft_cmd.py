@@ -117,7 +117,7 @@ def test_draft_lead_story_has_no_attribution(runner: CliRunner, district_file: P
     "args",
     [
         ["draft", "missing.txt"],
-        ["draft", "{f}", "--date", "2026/05/08"],
+        ["draft", "{f}", "--date", "下周三"],
         ["draft", "{f}", "--kind", "club"],
         ["draft", "{f}", "--model", "gpt-x", "--api-key-env", "NO_SUCH_KEY_VAR"],
         ["draft", "{f}", "--model", "gpt-x", "--base-url", "ftp://example"],
@@ -356,3 +356,78 @@ def test_draft_endpoint_failure_exits_3_without_traceback(
     assert result.stdout == ""
     assert "错误" in result.stderr
     _no_traceback(result.output)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["check", "draft"])
+def test_check_and_offline_draft_never_import_langchain(
+    command: str, tmp_path: Path, society_file: Path
+) -> None:
+    import subprocess
+    import sys
+
+    brief = tmp_path / "brief.md"
+    brief.write_text(HAND_BRIEF, encoding="utf-8")
+    argv = (
+        ["check", str(brief), "--source", str(society_file)]
+        if command == "check"
+        else ["draft", str(society_file)]
+    )
+    code = (
+        "import sys\n"
+        "from drafter.cli import app\n"
+        f"try:\n    app({argv!r}, prog_name='drafter')\n"
+        "except SystemExit as exc:\n    code = exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('langchain_core', 'langchain_openai', 'openai'))\n"
+        "print('HEAVY', heavy, 'CODE', code, file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert "HEAVY [] CODE 0" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_draft_rerun_is_served_from_cache_unless_no_cache(
+    runner: CliRunner, society_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafter.testing import Reply, StubRequest, StubServer
+
+    def respond(request: StubRequest) -> Reply:
+        if request.prompt_id == "extract_facts":
+            return Reply.json(STUB_FACTS)
+        return Reply.json(_stub_prose(9))
+
+    monkeypatch.setenv("DRAFTER_API_KEY", "test-key-not-secret")
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    with StubServer(responder=respond) as stub:
+        argv = ["draft", str(society_file), "--model", "stub-model", "--base-url", stub.base_url]
+        counts = []
+        for extra in ([], [], ["--no-cache"]):
+            before = len(stub.requests)
+            result = runner.invoke(app, [*argv, *extra])
+            assert result.exit_code == 0, result.output
+            counts.append(len(stub.requests) - before)
+    assert counts == [2, 0, 2]
+
+
+def test_draft_accepts_chinese_kind_and_date_forms(runner: CliRunner) -> None:
+    body = DISTRICT_REPORT.split("---\n", 2)[2]
+    result = runner.invoke(
+        app,
+        [
+            "draft",
+            "-",
+            "--org",
+            "北京市怀柔区科学技术协会",
+            "--kind",
+            "区科协",
+            "--date",
+            "2026年5月9日",
+            "--format",
+            "json",
+        ],
+        input=body,
+    )
+    assert result.exit_code == 0, result.output
+    brief = Brief.model_validate_json(result.stdout)
+    assert (brief.kind, brief.section, brief.attribution) == ("district", "districts", "怀柔区科协")
