@@ -40,6 +40,9 @@ _GENERIC_TITLE = re.compile(
     r"(?:动态|简报|简讯|信息|情况|总结|汇报|要闻|快讯|新闻|资讯)$"
 )
 _ORG_ONLY = re.compile(r"[\u4e00-\u9fff（）]{2,30}(?:科学技术协会|科协|学会|协会|研究会|部|办公室)")
+_ORG_COLON = re.compile(
+    r"^([\u4e00-\u9fff（）]{2,20}(?:科协|学会|协会|研究会|部|办公室))\s*[：:|｜]\s*"
+)
 _TAIL_PUNCT = re.compile(r"[。．.！!？?；;，,、：:\s]+$")
 _ADVERBS = re.compile(
     r"(?:圆满成功|圆满|成功|顺利|隆重|胜利)(?=召开|举办|举行|开展|完成|落幕|闭幕|签约|启动|开幕|结束)"
@@ -64,6 +67,7 @@ def strip_title_wrappers(title: str) -> str:
     """``关于召开2026年全民科学素质工作会的情况报告`` → ``召开2026年全民科学素质工作会``."""
     t = _LABEL.sub("", title.strip().strip("\ufeff"))
     t = _TITLE_NOISE.sub("", t)
+    t = _ORG_COLON.sub(r"\1", t)  # 怀柔区科协：召开…… → 怀柔区科协召开……
     t = t.strip(" \u3000")
     if len(t) > 2 and t[0] + t[-1] in ("“”", '""', "《》") and t.count(t[0]) == 1:
         t = t[1:-1]  # a title wrapped whole in quotes

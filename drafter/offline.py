@@ -50,7 +50,8 @@ __all__ = ["draft_offline"]
 
 log = logging.getLogger(__name__)
 
-_LEAD_WINDOW = 5  # the lead is one of the first content sentences, or 近日 opens the first
+_LEAD_WINDOW = 5  # an undated lead is one of the first content sentences
+_DATED_WINDOW = 12  # a dated lead may come after a background preamble
 _HALF_TO_FULL = str.maketrans({"!": "！", "?": "？", ";": "；", ",": "，", ":": "："})
 _DATED_YEAR = re.compile(r"(20\d{2})\s*(?:年\s*\d{1,2}\s*月|[-/.]\s*\d{1,2}\s*[-/.])")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -62,6 +63,7 @@ _DECOR = re.compile(
 _TIME_LINE = re.compile(
     r"^\s*(?:活动|会议|培训|调研|比赛|论坛)?(?:时间|日期)\s*[：:]\s*([^\n]{4,40})$", re.M
 )
+_EVENT = re.compile(r"召开|举办|举行|开展|组织|启动|签署|签订|发布|出席|参加|主持|选举|审议|揭牌")
 _BACKGROUND = re.compile(r"^(?:近年来|多年来|长期以来|今年以来|一直以来|自.{1,12}以来)")
 _BREAK = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,4}(?:在[^，。]{0,15})?(?:表示|指出|强调|要求|希望|介绍|致辞)|"
@@ -184,10 +186,16 @@ def _candidates(
 def _choose_lead(
     cands: list[Sentence], text: str, received: dt.date | None, year_hint: int | None
 ) -> tuple[int, LeadDate]:
-    for i, c in enumerate(cands[:_LEAD_WINDOW]):
+    eventful = False  # has an undated sentence told of an event already?
+    for i, c in enumerate(cands[:_DATED_WINDOW]):
+        # Past the opening sentences, only a background preamble (近年来……, no event
+        # of its own) may be skipped: an undated account of the event must not be lost.
+        if i >= _LEAD_WINDOW and eventful:
+            break
         lead = rewrite_lead(c.text, received, year_hint)
         if lead:
             return i, lead
+        eventful = eventful or bool(_EVENT.search(c.text))
     # No date in the opening sentences: open with the first that is not background
     # (近年来……), dated from a "时间：5月8日" line of the report if it has one.
     i = next((k for k, c in enumerate(cands[:_LEAD_WINDOW]) if not _BACKGROUND.match(c.text)), 0)
@@ -198,6 +206,8 @@ def _choose_lead(
         )
         if dated:
             return i, dated
+    if _BACKGROUND.match(cands[i].text):
+        return i, LeadDate(cands[i].text, None, False)  # 近年来…… needs no 近日 in front
     return i, vague_lead(cands[i].text)
 
 

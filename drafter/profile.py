@@ -202,14 +202,17 @@ def _norm_org(name: str) -> str:
 
 
 def _resolver(profile: Profile) -> _Resolver:
-    # Built once per profile object: resolution runs for every org mention.
-    if profile._resolver is None:
-        profile._resolver = _Resolver(profile)
-    return profile._resolver
+    # Built once per profile object: resolution runs for every org mention. The owner
+    # check rebuilds it for a model_copy(), which copies private attributes.
+    cached = profile._resolver
+    if cached is None or cached.owner != id(profile):
+        cached = profile._resolver = _Resolver(profile)
+    return cached
 
 
 class _Resolver:
     def __init__(self, profile: Profile) -> None:
+        self.owner = id(profile)
         self.exact: dict[str, OrgMatch] = {}
         own = [profile.association, profile.association_short, *profile.association_aliases]
         for n in own:

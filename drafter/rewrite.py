@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from drafter.dates import find_event_dates
+from drafter.dates import cn_number, find_event_dates
 from drafter.sentences import outside_quotes
 
 __all__ = [
@@ -205,6 +205,9 @@ def _fmt(m: re.Match[str], year: int | None, issue_year: int | None) -> str:
 
 
 _TAIL = re.compile(rf"{_WEEKDAY}{_PART}{_CLOCK}")
+_CN_DATE = re.compile(
+    r"(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*[日号]"
+)
 
 
 def _house_form(written: str, day: dt.date | None, received: dt.date | None) -> str | None:
@@ -216,7 +219,14 @@ def _house_form(written: str, day: dt.date | None, received: dt.date | None) -> 
         issue_year = received.year if received else (day.year if day else year)
         return _fmt(m, year, issue_year)
     if day is None:
-        return None
+        cn = _CN_DATE.match(written)
+        if not cn:
+            return None
+        mo, d = cn_number(cn.group("m")), cn_number(cn.group("d"))
+        if not mo or not d or mo > 12 or d > 31:
+            return None
+        part = re.search(r"上午|下午|晚上|晚间|中午|早上|傍晚|凌晨", written)
+        return f"{mo}月{d}日{part.group(0) if part else ''}"  # 五月八日 → 5月8日
     part = re.search(r"上午|下午|晚上|晚间|中午|早上|傍晚|凌晨", written)
     year_written = re.match(r"\s*(20\d{2})\s*[-/／.．年]", written)
     issue_year = received.year if received else day.year

@@ -150,9 +150,11 @@ _SENTENCE_START = re.compile(
 
 def _is_heading(line: str, marked: bool) -> bool:
     """A line without closing punctuation that is a heading, not a sentence broken by
-    paste damage: numbered, very short, or short with no list or clause inside."""
+    paste damage: very short, or short with no clause (or, unnumbered, no list) inside."""
     n = len(line)
-    return marked or n <= 16 or (n <= 30 and not re.search("[，,；、]", line))
+    if n <= 16:
+        return True
+    return n <= 30 and not re.search("[，,；]" if marked else "[，,；、]", line)
 
 
 def clean_blocks(text: str, title: str | None = None) -> list[str]:
@@ -184,8 +186,9 @@ def clean_blocks(text: str, title: str | None = None) -> list[str]:
         if title_key and _norm_key(s) == title_key and not pending:
             continue
         marked = _HEADING_MARK.match(s)
-        if marked and pending.endswith(("：", ":")):
-            emit(pending)  # "……如下：" then "1、……": the list starts fresh
+        if marked and pending:
+            # "……如下：" or an unpunctuated item, then "2、……": a numbered item starts fresh.
+            emit(pending if pending.endswith(("：", ":")) else pending + "。")
             pending = ""
         if pending and _SENTENCE_START.match(s):
             # "……签约仪式成功举办" then "5月8日，……": the fragment was a title line.
@@ -209,8 +212,8 @@ def clean_blocks(text: str, title: str | None = None) -> list[str]:
             emit(s)
         else:
             pending = s
-    if len(pending) > 30:
-        emit(pending)
+    if pending and not _is_heading(pending, False):
+        emit(pending + "。")  # a last sentence that lost its full stop
     return paras
 
 

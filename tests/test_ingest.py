@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from drafter.errors import DrafterError, EncodingError, InputError, exit_code_for
 from drafter.ingest import (
-    infer_org,
     load_report,
     parse_date,
     parse_kind,
@@ -304,37 +303,6 @@ def test_addressee_is_not_taken_for_the_sender(profile: Profile) -> None:
     text = "市科协学会部：\n\n6月8日，北京气象学会召开团体标准审查会。\n\n会议通过了审查。"
     report = report_from_text(text, profile=profile)
     assert report.org_short == "北京气象学会"
-
-
-@pytest.mark.parametrize("lead", ["近日", "近日，", "日前，", "2026年5月8日上午9时，"])
-def test_vague_time_before_the_sender(lead: str) -> None:
-    guess = infer_org(f"{lead}北京气象学会召开理事会。")
-    assert guess is not None and guess.name == "北京气象学会"
-
-
-def test_org_named_after_the_main_clause_is_a_guest(profile: Profile) -> None:
-    text = "5月8日，我会召开理事会，北京气象学会和北京抗癌协会代表参加。"
-    report = report_from_text(text, profile=profile)
-    # Two registry orgs are mentioned and neither opens the sentence: no guess.
-    assert report.org is None
-    assert any(n.rule == "ingest.org_missing" for n in report.notes)
-
-
-def test_one_registry_org_mentioned_in_a_first_person_report(profile: Profile) -> None:
-    text = "5月8日，我会召开理事会。\n\n会议由北京气象学会副理事长主持。"
-    report = report_from_text(text, profile=profile)
-    assert report.org_short == "北京气象学会"
-    assert [n.rule for n in report.notes] == ["ingest.org_inferred"]
-
-
-def test_co_organisers_listed_first_org_is_the_sender(profile: Profile) -> None:
-    text = "5月8日，北京市怀柔区科协、怀柔区教委联合举办科普活动。"
-    assert report_from_text(text, profile=profile).org_short == "怀柔区科协"
-
-
-def test_purpose_clause_is_not_an_org() -> None:
-    guess = infer_org("为进一步发挥学会在科普中的作用，5月8日，我会召开会议。")
-    assert guess is None
 
 
 def _without_patterns(profile: Profile) -> Profile:

@@ -502,3 +502,22 @@ def test_straight_quotes_protect_a_quotation(profile: Profile) -> None:
     brief = draft_offline(report, profile)
     _gates(brief, report, profile)
     assert "“我们将继续服务首都气象事业。”" in brief.body
+
+
+def test_lead_found_after_a_background_preamble(profile: Profile) -> None:
+    background = "".join(f"近年来，北京气象学会持续推进第{i}项重点工作。" for i in range(1, 7))
+    text = background + "\n\n5月8日，北京气象学会召开年会，120名会员参加。"
+    report = _report(text)
+    brief = draft_offline(report, profile)
+    _gates(brief, report, profile)
+    assert brief.paragraphs[0].startswith("5月8日，北京气象学会召开年会")
+
+
+def test_an_undated_account_is_not_skipped_for_a_later_date(profile: Profile) -> None:
+    text = (
+        "北京气象学会召开第三届会员代表大会。大会审议通过了工作报告。大会选举产生了新一届理事会。"
+        "王立新当选为理事长。李华当选为秘书长。会议还表彰了优秀会员。"
+        "5月9日，新一届理事会召开第一次常务理事会。"
+    )
+    brief = draft_offline(_report(text), profile)
+    assert brief.paragraphs[0].startswith("近日，北京气象学会召开第三届会员代表大会")

@@ -107,3 +107,10 @@ def test_bad_pattern_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ProfileError, match="正则"):
         load_profile(path)
+
+
+def test_a_copied_profile_resolves_against_its_own_registry(profile: Profile) -> None:
+    assert profile.resolve_org("北京气象学会") is not None  # builds the original's cache
+    emptied = profile.model_copy(update={"orgs": [], "org_patterns": []})
+    assert emptied.resolve_org("北京气象学会") is None
+    assert profile.resolve_org("北京气象学会") is not None

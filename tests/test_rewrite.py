@@ -134,3 +134,8 @@ def test_relative_date_needs_received() -> None:
     assert rewrite_lead("昨日，北京气象学会召开年会。", None) is None
     assert vague_lead("昨日，北京气象学会召开年会。").text == "近日，北京气象学会召开年会。"
     assert vague_lead("日前，北京气象学会召开年会。").text == "近日，北京气象学会召开年会。"
+
+
+def test_chinese_numeral_date_without_a_year() -> None:
+    lead = rewrite_lead("五月八日上午，北京气象学会召开年会。", None)
+    assert lead is not None and lead.text == "5月8日上午，北京气象学会召开年会。"

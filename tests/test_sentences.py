@@ -118,3 +118,11 @@ def test_short_broken_line_with_a_list_is_joined_not_taken_for_a_heading() -> No
 def test_a_numbered_point_loses_its_short_heading_sentence() -> None:
     text = "（一）突出科学城特色。依托未来科学城组织15家重点实验室向公众开放。"
     assert clean_blocks(text) == ["依托未来科学城组织15家重点实验室向公众开放。"]
+
+
+def test_unpunctuated_numbered_items_stay_apart() -> None:
+    text = "1、5月8日组织专家开展科普讲座，参加群众100余人\n2、5月9日开展义诊活动，服务群众50余人"
+    assert clean_blocks(text) == [
+        "5月8日组织专家开展科普讲座，参加群众100余人。",
+        "5月9日开展义诊活动，服务群众50余人。",
+    ]
