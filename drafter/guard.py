@@ -24,6 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
+from drafter.injection import strip_injections
 from drafter.names import TITLE_RE, cut_words, find_names, word_tag
 from drafter.numerals import DateValue, NumberValue, find_dates, find_numbers, to_halfwidth
 from drafter.profile import Profile, load_profile
@@ -261,31 +262,6 @@ def extract_entities(text: str, profile: Profile | None = None) -> list[Entity]:
 
 # -- the source side ----------------------------------------------------------------------
 
-_INJECTION_RE = re.compile(
-    r"(?:忽略|无视|忘记|不要理会|不必遵守)(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部|上面)"
-    r"[^。！？\n]{0,10}(?:要求|指令|指示|规则|提示|设定)"
-    r"|(?:在|往)(?:简报|稿件|输出|回答|文中)[^。！？\n]{0,6}(?:写上|写入|加入|添加|注明|加上|写明)"
-    r"|请(?:你)?(?:务必)?在(?:简报|稿件)"
-    r"|(?:写|撰写|生成|编写)(?:简报|稿件)时"
-    r"|(?:简报|稿件)(?:中|里)(?:务必|一定|必须|请)[^。！？\n]{0,4}(?:写|加|注明|提到|说明)"
-    r"|(?:ignore|disregard)\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)\s+instructions"
-    r"|system\s*prompt|你现在是|扮演一个",
-    re.IGNORECASE,
-)
-
-
-def _strip_injections(text: str) -> str:
-    """The text with every injected instruction cut out, to the end of its line."""
-    out = []
-    for line in text.splitlines():
-        m = _INJECTION_RE.search(line)
-        if m:
-            start = max(line.rfind(p, 0, m.start()) for p in "。！？!?") + 1
-            log.info("原稿中有疑似注入指令，已从依据中排除：%s", line[start : start + 40])
-            line = line[:start]
-        out.append(line)
-    return "\n".join(out)
-
 
 class _Source:
     """A source report prepared for lookups."""
@@ -293,7 +269,7 @@ class _Source:
     def __init__(
         self, text: str, extra: list[str], profile: Profile, received: dt.date | None = None
     ) -> None:
-        text = _strip_injections(to_halfwidth(text))
+        text = strip_injections(to_halfwidth(text))
         self.compact = re.sub(r"\s+", "", text)
         self.keyed = self.compact.translate(_QUOTE_STRIP)
         self.org_text = _org_norm(self.compact) + "\n" + "\n".join(_org_norm(x) for x in extra)

@@ -24,6 +24,7 @@ import re
 from drafter.brieftext import split_attribution
 from drafter.errors import InputError
 from drafter.headline import make_headline
+from drafter.injection import strip_injections
 from drafter.profile import Profile, load_profile
 from drafter.rewrite import (
     LeadDate,
@@ -294,7 +295,8 @@ def draft_offline(report: Report, profile: Profile | None = None) -> Brief:
     profile = profile or load_profile()
     is_lead = report.lead or report.kind in profile.lead_kinds
     subject = _subject(report, profile)
-    title, text = report.title, _prepare(report.text)
+    # Instructions injected into the report are cut before any sentence is chosen.
+    title, text = report.title, strip_injections(_prepare(report.text))
     if title and is_boilerplate(title):
         # A metadata line taken for the title (活动时间：……): keep it only as a date source.
         title, text = None, f"{title}\n{text}"

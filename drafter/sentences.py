@@ -140,7 +140,8 @@ def _norm_key(s: str) -> str:
     return re.sub(rf"[^{_CJK}0-9A-Za-z]", "", s)
 
 
-_ENDS = re.compile(f"[{_END}…]\\s*[{_CLOSERS}]*$")
+# A line that ends a sentence, maybe followed by a signature: ……力量。（北京抗癌协会）
+_ENDS = re.compile(f"[{_END}…]\\s*[{_CLOSERS}]*(?:\\s*[（(][^（）()]{{1,30}}[）)])?$")
 
 
 _SENTENCE_START = re.compile(

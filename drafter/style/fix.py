@@ -26,7 +26,7 @@ from drafter.style.document import (
     parse_document,
     safe_to_join,
 )
-from drafter.style.inline import FIX_ORDER, SP, Recorder, apply_rules
+from drafter.style.inline import FIX_ORDER, RULE_LIST, SP, Plan, Recorder, apply_rules, plan
 
 __all__ = ["Change", "FixResult", "fix", "fix_brief", "fix_paragraph"]
 
@@ -82,9 +82,17 @@ def join_pieces(a: str, b: str) -> str:
     return a + b
 
 
-def _inline(text: str, enabled: frozenset[str], where: _Pos, changes: list[Change] | None) -> str:
+def _inline(
+    text: str,
+    enabled: frozenset[str],
+    where: _Pos,
+    changes: list[Change] | None,
+    planned: Plan | None = None,
+) -> str:
     rec = Recorder() if changes is not None else None
-    new = apply_rules(text, enabled, rec)
+    if planned is not None:
+        planned = [p for p in planned if p[0] in enabled]
+    new = apply_rules(text, enabled, rec, planned)
     if rec is not None and changes is not None:
         for h in rec.hits:
             changes.append(_change(h.rule, where, h.start, h.end, h.before, h.after or ""))
@@ -96,9 +104,15 @@ def _change(rule: str, where: _Pos, start: int, end: int, before: str, after: st
     return Change(rule=rule, location=loc, before=before, after=after)
 
 
-def _fix_headline(text: str, ctx: StyleContext, where: _Pos, changes: list[Change] | None) -> str:
+def _fix_headline(
+    text: str,
+    ctx: StyleContext,
+    where: _Pos,
+    changes: list[Change] | None,
+    planned: Plan | None = None,
+) -> str:
     outer, changes = changes, ([] if changes is not None else None)
-    new = _inline(text, ctx.fixable, where, changes)
+    new = _inline(text, ctx.fixable, where, changes, planned)
     if "markup.emphasis" in ctx.fixable:
         for m in reversed(list(_STRAY_EMPH.finditer(new))):
             if changes is not None:
@@ -196,7 +210,10 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
         return text
     # Fix every block on its own first, then decide joins on the fixed text: the next
     # pass sees fixed text, so deciding on it keeps the fixer idempotent.
-    fixed = {b.index: _fix_block(b, ctx, changes) for b in doc.blocks}
+    # Text from the document as it stands may use the document's plan (see plan()).
+    pieces = "\n".join(seg.text for b in doc.blocks for seg in b.segments)
+    planned = plan(RULE_LIST, pieces, ctx.fixable)
+    fixed = {b.index: _fix_block(b, ctx, changes, planned) for b in doc.blocks}
     units: list[_Unit] = []
     joinable = ctx.on("break.sentence")
     brief_last = {b.paras[-1].index for b in doc.briefs if b.paras}
@@ -274,20 +291,20 @@ def _merge_attribution(
     return out
 
 
-def _fix_block(b: Block, ctx: StyleContext, changes: list[Change]) -> str:
+def _fix_block(b: Block, ctx: StyleContext, changes: list[Change], planned: Plan) -> str:
     where = _Pos(b.index, b.line)
     if b.kind == "rule":
         return b.text
     if b.kind == "para":
         new = _join_lines(b.text, ctx, where, changes)
-        return _inline(new, ctx.fixable, where, changes)
+        return _inline(new, ctx.fixable, where, changes, planned if new is b.text else None)
     enabled = ctx.fixable & _MASTHEAD_INLINE if b.kind == "masthead" else ctx.fixable
     new = b.text
     for seg in reversed(b.segments):
         if b.kind == "headline":
-            fixed = _fix_headline(seg.text, ctx, where, changes)
+            fixed = _fix_headline(seg.text, ctx, where, changes, planned)
         else:
-            fixed = _inline(seg.text, enabled, where, changes)
+            fixed = _inline(seg.text, enabled, where, changes, planned)
             if b.kind == "section" and "markup.emphasis" in enabled:
                 fixed = _STRAY_EMPH.sub("", fixed)
         new = new[: seg.offset] + fixed + new[seg.offset + len(seg.text) :]

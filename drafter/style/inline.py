@@ -304,20 +304,22 @@ def _emoji(t: str, cs: set[str]) -> bool:
 
 _BOILER = ("供稿", "撰稿", "通讯员", "联系人", "联系电话", "报送单位", "来源", "摄影", "审稿")
 _YEAR_DIGIT = re.compile(r"年\d")
+_DIGIT_SEP = re.compile(r"\d[-./]\d")
+_RANGE_GATE = re.compile(r"\d[-－~～]")
 
 RULE_LIST: tuple[InlineRule, ...] = (
     InlineRule("number.fullwidth", ((_c("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+"), _fullwidth),),
                lambda t, cs: not cs.isdisjoint(_FW_CHARS)),
     InlineRule("markup.emphasis", ((_c(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _emphasis),),
                lambda t, cs: "**" in t or "__" in t),
-    InlineRule("punct.ellipsis", ((_c(r"\.{3,}|。{3,}|…+|．{3,}"), _ellipsis),),
+    InlineRule("punct.ellipsis", ((_c(r"\.\.\.+|。。。+|……*|．．．+"), _ellipsis),),
                lambda t, cs: "..." in t or "。。。" in t or "…" in cs or "．．．" in t),
-    InlineRule("punct.dash", ((_c(r"—+|-{2,}|－{2,}|―+"), _dash),), _bad_dash),
+    InlineRule("punct.dash", ((_c(r"——*|---*|－－－*|――*"), _dash),), _bad_dash),
     InlineRule(
         "date.form",
         (
             (_c(r"(?<![\d.\-/])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d.\-/])"), _ymd,
-             lambda t, cs: not cs.isdisjoint("-./")),
+             lambda t, cs: not cs.isdisjoint("-./") and _DIGIT_SEP.search(t) is not None),
             (_c(r"(?<![\d.])0([1-9])(?=月)|(?<=月)0([1-9])(?=[日号])"), lambda m: m.group(m.lastindex or 1),
              _zero_date),
             (_c(r"(?<=月)(\d{1,2})号"), _hao, lambda t, cs: "号" in cs),
@@ -334,19 +336,19 @@ RULE_LIST: tuple[InlineRule, ...] = (
             (_c(r"(?<![\d.\-/])(\d{1,3}(?:\.\d+)?)[-－~](\d{1,3}(?:\.\d+)?)(?=[个人名家项次天万亿元米吨岁件所场届条])"),
              _tilde_range),
         ),
-        lambda t, cs: not cs.isdisjoint("-－~～"),
+        lambda t, cs: not cs.isdisjoint("-－~～") and _RANGE_GATE.search(t) is not None,
     ),
     InlineRule("punct.halfwidth", ((_c(r'[,;:!?.()"]'), _halfwidth),), lambda t, cs: not cs.isdisjoint(_HALF)),
     InlineRule(
         "space.cjk",
-        ((_c(f"(?<=[{HAN}]){_S}+(?=[{_ALNUM}])|(?<=[{_ALNUM}]){_S}+(?=[{HAN}])"), _drop),),
+        ((_c(f"{_S}(?:(?<=[{HAN}]{_S}){_S}*(?=[{_ALNUM}])|(?<=[{_ALNUM}]{_S}){_S}*(?=[{HAN}]))"), _drop),),
         lambda t, cs: not cs.isdisjoint(SP),
     ),
     InlineRule(
         "space.extra",
         (
-            (_c(f"(?<=[{HAN}]){_S}+(?=[{HAN}])"), _drop_unquoted),
-            (_c(f"{_S}+(?=[{CJKP}])|(?<=[{CJKP}]){_S}+"), _drop),
+            (_c(f"{_S}(?<=[{HAN}]{_S}){_S}*(?=[{HAN}])"), _drop_unquoted),
+            (_c(f"{_S}(?:{_S}*(?=[{CJKP}])|(?<=[{CJKP}]{_S}){_S}*)"), _drop),
             (_c(f"^{_S}+|{_S}+$", re.M), _drop),
             (_c(f"(?<=[A-Za-z0-9]){_S}{{2,}}(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[\u3000\u00a0\t](?=[A-Za-z0-9])"),
              _one_space, lambda t, cs: "  " in t or not cs.isdisjoint("\u3000\u00a0\t")),
@@ -375,7 +377,7 @@ LINT_ONLY: tuple[InlineRule, ...] = (
                lambda t, cs: "@" in cs),
     InlineRule(
         "content.phone",
-        ((_c(r"(?<![\d.\-])(?:1[3-9]\d{9}|0\d{2,3}[-－ ]?\d{7,8}|400-?\d{3}-?\d{4}|\d{4}-\d{4}-\d{3,4})(?![\d.])"), _flag),),
+        ((_c(r"\d(?<![\d.\-]\d)(?<=[01234])(?:(?<=1)[3-9]\d{9}|(?<=0)\d{2,3}[-－ ]?\d{7,8}|(?<=4)00-?\d{3}-?\d{4})(?![\d.])|\d(?<![\d.\-]\d)\d{3}-\d{4}-\d{3,4}(?![\d.])"), _flag),),
         lambda t, cs: _digits(t) >= 10,
     ),
     InlineRule("content.emoji", ((_c("[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d]+"), _flag),), _emoji),
@@ -414,11 +416,19 @@ def plan(rules: Iterable[InlineRule], text: str, enabled: frozenset[str]) -> Pla
     """The patterns worth running on any part of ``text``.
 
     Gates only ask whether a character or substring occurs, so a gate that fails on a
-    whole document fails on each of its paragraphs: deciding once per document saves
-    evaluating every gate for every paragraph.
+    whole document fails on each of its paragraphs; likewise a pattern with no match in
+    the whole document (paragraphs are joined by line breaks, which no pattern spans)
+    has none in a paragraph. One search per pattern per document is much cheaper than
+    one per paragraph.
     """
     cs = set(text)
-    return [(r.id, rx, cb) for r in rules if r.id in enabled for rx, cb in r.active(text, cs)]
+    return [
+        (r.id, rx, cb)
+        for r in rules
+        if r.id in enabled
+        for rx, cb in r.active(text, cs)
+        if rx.search(text) is not None
+    ]
 
 
 def find(
@@ -455,8 +465,20 @@ def _sub(rule_id: str, rx: re.Pattern[str], cb: Callback, text: str, rec: Record
     return rx.sub(repl, text)
 
 
-def apply_rules(text: str, enabled: frozenset[str], rec: Recorder | None = None) -> str:
-    """Apply every enabled fixable in-line rule, repeating until nothing changes."""
+def apply_rules(
+    text: str, enabled: frozenset[str], rec: Recorder | None = None, planned: Plan | None = None
+) -> str:
+    """Apply every enabled fixable in-line rule, repeating until nothing changes.
+
+    ``planned`` (from :func:`plan` on the whole document) narrows the first round; a
+    round that changes something is always followed by a full one.
+    """
+    if planned is not None:
+        before = text
+        for rule_id, rx, cb in planned:
+            text = _sub(rule_id, rx, cb, text, rec)
+        if text == before:
+            return text
     for _ in range(4):
         before = text
         cs = set(text)

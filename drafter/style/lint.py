@@ -411,7 +411,8 @@ def lint(text: str, profile: Profile | None = None, *, kind: str = "auto") -> li
     """
     ctx = context_for(profile)
     doc = parse_document(text, ctx.profile, kind)
-    planner = _Planner(ctx, text)
+    # Plan on exactly the pieces that get scanned, one a line (see inline.plan).
+    planner = _Planner(ctx, "\n".join(seg.text for b in doc.blocks for seg in b.segments))
     out: list[Finding] = []
     for b in doc.blocks:
         if b.kind in ("masthead", "toc", "footer", "section"):
