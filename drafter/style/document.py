@@ -30,7 +30,7 @@ __all__ = [
 DocumentKind = Literal["brief", "issue"]
 BlockKind = Literal["masthead", "rule", "toc", "section", "headline", "para", "footer"]
 
-_HEADING = re.compile(r"^(#{1,6}[ \t]*)([^\s#].*?)[ \t]*#*[ \t]*$")
+_HEADING = re.compile(r"^(#{1,6}[ \t]+)([^\s#].*?)[ \t]*#*[ \t]*$")
 _LIST_ITEM = re.compile(r"^([ \t]*[-*+][ \t]+|[ \t]*)(.*)$")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|—{3,})[ \t]*$")
 _SECTION = re.compile(r"^【[^【】]{1,30}】$")

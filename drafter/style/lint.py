@@ -71,7 +71,11 @@ class _Planner:
     def get(self, rules: tuple[InlineRule, ...]) -> Plan:
         got = self.plans.get(id(rules))
         if got is None:
-            got = self.plans[id(rules)] = plan(rules, self.text, self.ctx.enabled)
+            full = self.plans.get(id(_PARA_RULES))
+            if full is None:  # every other rule set is a subset: plan once, filter
+                full = self.plans[id(_PARA_RULES)] = plan(_PARA_RULES, self.text, self.ctx.enabled)
+            ids = {r.id for r in rules}
+            got = self.plans[id(rules)] = [p for p in full if p[0] in ids]
         return got
 
 
