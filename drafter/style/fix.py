@@ -199,7 +199,7 @@ def fix(text: str, profile: Profile | None = None, *, kind: str = "auto") -> Fix
         # Each block is fixed to a fixpoint already; only joined blocks can change how
         # the next pass classifies the text (a headline, an attribution), so only then
         # look again.
-        if kind == "brief" or not any(c.rule in _JOINS for c in changes[n:]):
+        if not any(c.rule in _JOINS for c in changes[n:]):
             break
     return FixResult(text=current, changes=changes)
 
