@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from drafter.profile import Profile, load_profile
+from drafter.profile import OrgMatch, Profile, load_profile
 from drafter.style.inline import BY_ID, FIX_ORDER
 from drafter.style.rules import RULES, severity_map
 
@@ -21,9 +21,21 @@ class StyleContext:
     first_person: re.Pattern[str] | None
     banned: re.Pattern[str] | None
     confused: re.Pattern[str] | None
+    # name → profile.resolve_org(name): the same few attributions recur in every file.
+    _orgs: dict[str, OrgMatch | None] = field(default_factory=dict, compare=False, repr=False)
 
     def on(self, rule_id: str) -> bool:
         return self.severity.get(rule_id, "off") != "off"
+
+    def resolve_org(self, name: str) -> OrgMatch | None:
+        """``profile.resolve_org(name)``, remembered (the result is only read)."""
+        orgs = self._orgs
+        if name in orgs:
+            return orgs[name]
+        if len(orgs) > 4096:
+            orgs.clear()
+        hit = orgs[name] = self.profile.resolve_org(name)
+        return hit
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:

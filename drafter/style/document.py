@@ -20,6 +20,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Segment",
+    "attr_tail",
     "block_starts",
     "detect_kind",
     "ends_sentence",
@@ -45,10 +46,18 @@ _CLOSERS = "”’）)》】」』\"'"
 _TERMINAL = "。！？…；：!?;.:"
 
 
+def attr_tail(text: str) -> re.Match[str] | None:
+    """``ATTR_TAIL.search(text)``, without the search where the text cannot end so."""
+    # A match ends in a parenthesis, then spaces, then at most the final line break.
+    if not text.rstrip(" \t\u3000\n").endswith(("）", ")")):
+        return None
+    return ATTR_TAIL.search(text)
+
+
 def ends_sentence(text: str) -> bool:
     """Whether a paragraph ends where a sentence may end (attribution ignored)."""
     t = text.rstrip()
-    m = ATTR_TAIL.search(t)
+    m = attr_tail(t)
     if m:
         head = t[: m.start()].rstrip()
         if head and head[-1] in _TERMINAL + _CLOSERS:
@@ -169,6 +178,8 @@ def detect_kind(text: str, profile: Profile | None = None) -> DocumentKind:
         s = ln.strip()
         if not s:
             continue
+        if s[0] != "#" and "【" not in s and "目" not in s:
+            continue  # not a heading, a section title or 目录提要: nothing to learn
         m = _HEADING.match(s)
         body = _plain(m.group(2)) if m else _plain(s)
         if body == _TOC or _SECTION.match(body):

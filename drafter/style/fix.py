@@ -19,14 +19,24 @@ from drafter.profile import Profile
 from drafter.schemas import Brief, Location
 from drafter.style.context import StyleContext, context_for
 from drafter.style.document import (
-    ATTR_TAIL,
     Block,
+    attr_tail,
     detect_kind,
     ends_sentence,
     parse_document,
     safe_to_join,
 )
-from drafter.style.inline import FIX_ORDER, RULE_LIST, SP, Plan, Recorder, apply_rules, plan
+from drafter.style.inline import (
+    FIX_ORDER,
+    RULE_LIST,
+    SP,
+    Plan,
+    Recorder,
+    Stable,
+    apply_rules,
+    apply_rules_stable,
+    plan,
+)
 
 __all__ = ["Change", "FixResult", "fix", "fix_brief", "fix_paragraph"]
 
@@ -40,6 +50,10 @@ _ATTR_ONLY = re.compile(
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _JOINS = ("break.sentence", "attribution.form")
 _HAN = re.compile("[\u3400-\u9fff]")
+
+# Texts the in-line rules are known to leave alone (see inline.Stable), for one fix()
+# call: a second pass over joined text then skips the blocks the first pass settled.
+_Memo = dict[tuple[str, frozenset[str]], Stable]
 
 
 class _Pos(NamedTuple):
@@ -88,15 +102,31 @@ def _inline(
     where: _Pos,
     changes: list[Change] | None,
     planned: Plan | None = None,
+    memo: _Memo | None = None,
 ) -> str:
-    rec = Recorder() if changes is not None else None
     if planned is not None:
         planned = [p for p in planned if p[0] in enabled]
-    new = apply_rules(text, enabled, rec, planned)
+    if memo is not None:
+        known = memo.get((text, enabled))
+        if known is not None and _settled(text, known, planned):
+            return text  # exactly what apply_rules would return, with no changes
+    rec = Recorder() if changes is not None else None
+    new, stable = apply_rules_stable(text, enabled, rec, planned)
     if rec is not None and changes is not None:
         for h in rec.hits:
             changes.append(_change(h.rule, where, h.start, h.end, h.before, h.after or ""))
+    if memo is not None and stable is not None:
+        memo[(new, enabled)] = stable
     return new
+
+
+def _settled(text: str, known: Stable, planned: Plan | None) -> bool:
+    """Whether apply_rules(text, …, planned) would replace nothing, given ``known``."""
+    tested, full = known
+    if planned is None:
+        return full  # an unplanned round runs exactly the patterns a full round ran
+    # A planned round runs only ``planned``; a pattern not tested must find nothing.
+    return all(rx in tested or rx.search(text) is None for _, rx, _ in planned)
 
 
 def _change(rule: str, where: _Pos, start: int, end: int, before: str, after: str) -> Change:
@@ -110,9 +140,10 @@ def _fix_headline(
     where: _Pos,
     changes: list[Change] | None,
     planned: Plan | None = None,
+    memo: _Memo | None = None,
 ) -> str:
     outer, changes = changes, ([] if changes is not None else None)
-    new = _inline(text, ctx.fixable, where, changes, planned)
+    new = _inline(text, ctx.fixable, where, changes, planned, memo)
     if "markup.emphasis" in ctx.fixable:
         for m in reversed(list(_STRAY_EMPH.finditer(new))):
             if changes is not None:
@@ -139,14 +170,14 @@ def _fix_attribution(
 ) -> str:
     if not ctx.on("attribution.form"):
         return text
-    m = ATTR_TAIL.search(text)
+    m = attr_tail(text)
     if not m:
         return text
     head = text[: m.start()].rstrip(SP)
     name = m.group(2)
     if not _HAN.search(name):
         return text
-    if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.profile.resolve_org(name) is None:
+    if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.resolve_org(name) is None:
         return text
     good = f"（{name}）"
     if m.group() == good:
@@ -193,9 +224,10 @@ def fix(text: str, profile: Profile | None = None, *, kind: str = "auto") -> Fix
     current = text
     if kind == "auto":
         kind = detect_kind(text, ctx.profile)
+    memo: _Memo = {}
     for _ in range(3):
         n = len(changes)
-        current = _fix_once(current, ctx, kind, changes)
+        current = _fix_once(current, ctx, kind, changes, memo)
         # Each block is fixed to a fixpoint already; only joined blocks can change how
         # the next pass classifies the text (a headline, an attribution), so only then
         # look again.
@@ -204,7 +236,7 @@ def fix(text: str, profile: Profile | None = None, *, kind: str = "auto") -> Fix
     return FixResult(text=current, changes=changes)
 
 
-def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) -> str:
+def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change], memo: _Memo) -> str:
     doc = parse_document(text, ctx.profile, kind)
     if not doc.blocks:
         return text
@@ -213,7 +245,7 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
     # Text from the document as it stands may use the document's plan (see plan()).
     pieces = "\n".join(seg.text for b in doc.blocks for seg in b.segments)
     planned = plan(RULE_LIST, pieces, ctx.fixable)
-    fixed = {b.index: _fix_block(b, ctx, changes, planned) for b in doc.blocks}
+    fixed = {b.index: _fix_block(b, ctx, changes, planned, memo) for b in doc.blocks}
     units: list[_Unit] = []
     joinable = ctx.on("break.sentence")
     brief_last = {b.paras[-1].index for b in doc.briefs if b.paras}
@@ -234,7 +266,7 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
                 changes.append(
                     _change("break.sentence", where, 0, 0, u.text[-6:] + "⏎⏎" + mine[:6], "")
                 )
-                u.text = _inline(join_pieces(u.text, mine), ctx.fixable, where, changes)
+                u.text = _inline(join_pieces(u.text, mine), ctx.fixable, where, changes, None, memo)
                 u.blocks.append(b)
                 continue
         units.append(_Unit([b], mine))
@@ -249,7 +281,7 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change]) ->
             where = _Pos(first.index, first.line)
             new = _fix_attribution(u.text, ctx, where, changes)
             if new != u.text:
-                new = _inline(new, ctx.fixable, where, changes)
+                new = _inline(new, ctx.fixable, where, changes, None, memo)
             u.text = new
     out = [text[: units[0].blocks[0].start]]
     for i, u in enumerate(units):
@@ -291,20 +323,22 @@ def _merge_attribution(
     return out
 
 
-def _fix_block(b: Block, ctx: StyleContext, changes: list[Change], planned: Plan) -> str:
+def _fix_block(
+    b: Block, ctx: StyleContext, changes: list[Change], planned: Plan, memo: _Memo
+) -> str:
     where = _Pos(b.index, b.line)
     if b.kind == "rule":
         return b.text
     if b.kind == "para":
         new = _join_lines(b.text, ctx, where, changes)
-        return _inline(new, ctx.fixable, where, changes, planned if new is b.text else None)
+        return _inline(new, ctx.fixable, where, changes, planned if new is b.text else None, memo)
     enabled = ctx.fixable & _MASTHEAD_INLINE if b.kind == "masthead" else ctx.fixable
     new = b.text
     for seg in reversed(b.segments):
         if b.kind == "headline":
-            fixed = _fix_headline(seg.text, ctx, where, changes, planned)
+            fixed = _fix_headline(seg.text, ctx, where, changes, planned, memo)
         else:
-            fixed = _inline(seg.text, enabled, where, changes, planned)
+            fixed = _inline(seg.text, enabled, where, changes, planned, memo)
             if b.kind == "section" and "markup.emphasis" in enabled:
                 fixed = _STRAY_EMPH.sub("", fixed)
         new = new[: seg.offset] + fixed + new[seg.offset + len(seg.text) :]

@@ -22,7 +22,9 @@ __all__ = [
     "InlineHit",
     "InlineRule",
     "Recorder",
+    "Stable",
     "apply_rules",
+    "apply_rules_stable",
     "find",
     "inside_quoted",
     "plan",
@@ -50,27 +52,32 @@ Result = str | _Flag | None
 Callback = Callable[[re.Match[str]], Result]
 
 
-Gate = Callable[[str, set[str]], bool]
+# A gate looks at the text only. It used to get the text's character set as well,
+# but building a set of a Chinese text allocates a string per character and cost
+# more than all the gates together; every test below is on the text itself.
+Gate = Callable[[str], bool]
 
 
-def _always(t: str, cs: set[str]) -> bool:
+def _always(t: str) -> bool:
     return True
 
 
 @dataclass(frozen=True)
 class InlineRule:
-    """An in-line rule. ``gate`` is a cheap test on the text and its character set
-    that must pass before the (slower) patterns run: most paragraphs skip most rules."""
+    """An in-line rule. ``gate`` is a cheap test on the text that must pass before
+    the (slower) patterns run: most paragraphs skip most rules."""
 
     id: str
     patterns: tuple[tuple[re.Pattern[str], Callback] | tuple[re.Pattern[str], Callback, Gate], ...]
     gate: Gate = _always
 
-    def active(self, text: str, cs: set[str]) -> list[tuple[re.Pattern[str], Callback]]:
-        """The patterns whose gates pass for ``text`` (character set ``cs``)."""
-        if not self.gate(text, cs):
+    def active(
+        self, text: str, cs: set[str] | None = None
+    ) -> list[tuple[re.Pattern[str], Callback]]:
+        """The patterns whose gates pass for ``text`` (``cs`` is no longer needed)."""
+        if not self.gate(text):
             return []
-        return [(p[0], p[1]) for p in self.patterns if len(p) == 2 or p[2](text, cs)]  # type: ignore[misc]
+        return [(p[0], p[1]) for p in self.patterns if len(p) == 2 or p[2](text)]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -263,13 +270,6 @@ def _tilde_range(m: re.Match[str]) -> Result:
     return f"{m.group(1)}～{m.group(2)}"
 
 
-_FW_CHARS = frozenset(
-    chr(c) for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)
-)
-_HALF = frozenset(',;:!?.()"')
-_DOUBLES = ("，，", "、、", "；；", "：：", "！！", "？？", "。。")
-
-
 def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
@@ -279,52 +279,85 @@ _ALNUM = "A-Za-z0-9%‰℃"
 
 
 def _digits(t: str) -> int:
-    return sum(t.count(d) for d in "0123456789")
+    return sum(map(t.count, "0123456789"))
 
 
-def _zero_date(t: str, cs: set[str]) -> bool:
-    return "0" in cs and "月" in cs and ("月0" in t or any(f"0{d}月" in t for d in "123456789"))
+def _zero_date(t: str) -> bool:
+    return "0" in t and "月" in t and ("月0" in t or _ZERO_MONTH.search(t) is not None)
 
 
-def _bad_dash(t: str, cs: set[str]) -> bool:
-    if "--" in t or "－－" in t or "―" in cs:
+def _bad_dash(t: str) -> bool:
+    if "--" in t or "－－" in t or "―" in t:
         return True
     n = t.count("—")
     return n != 2 * t.count("——") or "———" in t
 
 
-_EMOJI_BMP = frozenset(
-    [chr(c) for c in range(0x2600, 0x27C0)] + ["\u2b50", "\u2b55", "\ufe0f", "\u200d"]
-)
+# The emoji of the Basic Multilingual Plane (U+2600–27BF and a few more), or anything
+# from U+1F000 up.
+_EMOJI_GATE = re.compile("[\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d\U0001f000-\U0010ffff]")
 
 
-def _emoji(t: str, cs: set[str]) -> bool:
-    return bool(cs) and (not cs.isdisjoint(_EMOJI_BMP) or max(cs) >= "\U0001f000")
+def _emoji(t: str) -> bool:
+    return _EMOJI_GATE.search(t) is not None
 
 
 _BOILER = ("供稿", "撰稿", "通讯员", "联系人", "联系电话", "报送单位", "来源", "摄影", "审稿")
 _YEAR_DIGIT = re.compile(r"年\d")
+# Both year_abbrev patterns need two digits before 年; as a literal-led search it
+# costs a twentieth of searching the pattern itself.
+_TWO_DIGIT_YEAR = re.compile(r"年(?<=\d\d年)")
+
+
+def _year_abbrev_gate(t: str) -> bool:
+    return (
+        "年" in t
+        and ("’" in t or "'" in t or "‘" in t or "度" in t or _YEAR_DIGIT.search(t) is not None)
+        and _TWO_DIGIT_YEAR.search(t) is not None
+    )
+
+
+# Character-class gates as searches (same answers as intersecting the text's set).
+_FW_GATE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_HALF_GATE = re.compile(r'[,;:!?.()"]')
+
+
+_ZERO_MONTH = re.compile("0[1-9]月")
+
+
+# Gates written out as chains of ``in``: the fastest test on short texts.
+def _has_space(t: str) -> bool:
+    return " " in t or "\t" in t or "\u3000" in t or "\u00a0" in t  # SP
+
+
+def _doubled(t: str) -> bool:
+    return (
+        "，，" in t or "、、" in t or "；；" in t or "：：" in t or "！！" in t or "？？" in t
+        or "。。" in t
+    )  # fmt: skip
+
+
 _DIGIT_SEP = re.compile(r"\d[-./]\d")
 _RANGE_GATE = re.compile(r"\d[-－~～]")
 
 RULE_LIST: tuple[InlineRule, ...] = (
     InlineRule("number.fullwidth", ((_c("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+"), _fullwidth),),
-               lambda t, cs: not cs.isdisjoint(_FW_CHARS)),
+               lambda t: _FW_GATE.search(t) is not None),
     InlineRule("markup.emphasis", ((_c(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _emphasis),),
-               lambda t, cs: "**" in t or "__" in t),
+               lambda t: "**" in t or "__" in t),
     InlineRule("punct.ellipsis", ((_c(r"\.\.\.+|。。。+|……*|．．．+"), _ellipsis),),
-               lambda t, cs: "..." in t or "。。。" in t or "…" in cs or "．．．" in t),
+               lambda t: "..." in t or "。。。" in t or "…" in t or "．．．" in t),
     InlineRule("punct.dash", ((_c(r"——*|---*|－－－*|――*"), _dash),), _bad_dash),
     InlineRule(
         "date.form",
         (
             (_c(r"(?<![\d.\-/])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d.\-/])"), _ymd,
-             lambda t, cs: not cs.isdisjoint("-./") and _DIGIT_SEP.search(t) is not None),
+             lambda t: ("-" in t or "." in t or "/" in t) and _DIGIT_SEP.search(t) is not None),
             (_c(r"(?<![\d.])0([1-9])(?=月)|(?<=月)0([1-9])(?=[日号])"), lambda m: m.group(m.lastindex or 1),
              _zero_date),
-            (_c(r"(?<=月)(\d{1,2})号"), _hao, lambda t, cs: "号" in cs),
+            (_c(r"(?<=月)(\d{1,2})号"), _hao, lambda t: "号" in t),
             (_c(r"(?<![\d月])\d{1,2}号(?=上午|下午|晚上|晚|早上|凌晨|中午|[，,]|至\d)"), _flag,
-             lambda t, cs: "号" in cs),
+             lambda t: "号" in t),
         ),
     ),
     InlineRule(
@@ -336,13 +369,13 @@ RULE_LIST: tuple[InlineRule, ...] = (
             (_c(r"(?<![\d.\-/])(\d{1,3}(?:\.\d+)?)[-－~](\d{1,3}(?:\.\d+)?)(?=[个人名家项次天万亿元米吨岁件所场届条])"),
              _tilde_range),
         ),
-        lambda t, cs: not cs.isdisjoint("-－~～") and _RANGE_GATE.search(t) is not None,
+        lambda t: ("-" in t or "－" in t or "~" in t or "～" in t) and _RANGE_GATE.search(t) is not None,
     ),
-    InlineRule("punct.halfwidth", ((_c(r'[,;:!?.()"]'), _halfwidth),), lambda t, cs: not cs.isdisjoint(_HALF)),
+    InlineRule("punct.halfwidth", ((_c(r'[,;:!?.()"]'), _halfwidth),), lambda t: _HALF_GATE.search(t) is not None),
     InlineRule(
         "space.cjk",
         ((_c(f"{_S}(?:(?<=[{HAN}]{_S}){_S}*(?=[{_ALNUM}])|(?<=[{_ALNUM}]{_S}){_S}*(?=[{HAN}]))"), _drop),),
-        lambda t, cs: not cs.isdisjoint(SP),
+        _has_space,
     ),
     InlineRule(
         "space.extra",
@@ -351,12 +384,12 @@ RULE_LIST: tuple[InlineRule, ...] = (
             (_c(f"{_S}(?:{_S}*(?=[{CJKP}])|(?<=[{CJKP}]{_S}){_S}*)"), _drop),
             (_c(f"^{_S}+|{_S}+$", re.M), _drop),
             (_c(f"(?<=[A-Za-z0-9]){_S}{{2,}}(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[\u3000\u00a0\t](?=[A-Za-z0-9])"),
-             _one_space, lambda t, cs: "  " in t or not cs.isdisjoint("\u3000\u00a0\t")),
+             _one_space, lambda t: "  " in t or "\u3000" in t or "\u00a0" in t or "\t" in t),
         ),
-        lambda t, cs: not cs.isdisjoint(SP),
+        _has_space,
     ),
     InlineRule("punct.repeat", ((_c(r"([，、；：！？])\1+|(?<!。)(。)。(?!。)"), lambda m: m.group(m.lastindex or 1)),),
-               lambda t, cs: any(d in t for d in _DOUBLES)),
+               _doubled),
 )  # fmt: skip
 
 FIX_ORDER: tuple[str, ...] = tuple(r.id for r in RULE_LIST)
@@ -366,35 +399,35 @@ LINT_ONLY: tuple[InlineRule, ...] = (
     InlineRule(
         "date.year_abbrev",
         ((_c(r"[’'‘](\d{2})年|(?<![\d.])(\d{2})年(?=\d{1,2}月|度)"), _flag),),
-        lambda t, cs: "年" in cs and (not cs.isdisjoint("’'‘度") or _YEAR_DIGIT.search(t) is not None),
+        _year_abbrev_gate,
     ),
     InlineRule(
         "content.url",
         ((_c(r"(?:https?|ftp)://[^\s，。；、）)》”]+|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s，。；、）)》”]*"), _flag),),
-        lambda t, cs: "://" in t or "www." in t,
+        lambda t: "://" in t or "www." in t,
     ),
     InlineRule("content.email", ((_c(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), _flag),),
-               lambda t, cs: "@" in cs),
+               lambda t: "@" in t),
     InlineRule(
         "content.phone",
         ((_c(r"\d(?<![\d.\-]\d)(?<=[01234])(?:(?<=1)[3-9]\d{9}|(?<=0)\d{2,3}[-－ ]?\d{7,8}|(?<=4)00-?\d{3}-?\d{4})(?![\d.])|\d(?<![\d.\-]\d)\d{3}-\d{4}-\d{3,4}(?![\d.])"), _flag),),
-        lambda t, cs: _digits(t) >= 10,
+        lambda t: _digits(t) >= 10,
     ),
     InlineRule("content.emoji", ((_c("[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d]+"), _flag),), _emoji),
     InlineRule(
         "markup.html",
         ((_c(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:nbsp|amp|lt|gt|quot|ensp|emsp|#\d+);"), _flag),),
-        lambda t, cs: "<" in cs or "&" in cs,
+        lambda t: "<" in t or "&" in t,
     ),
     InlineRule(
         "content.caption",
         ((_c(r"(?:^|(?<=[。！？）\n]))[（(]?(?:图为|图片为|[上下左右]图为|图\d*[：:])"), _flag),),
-        lambda t, cs: "图" in cs,
+        lambda t: "图" in t,
     ),
     InlineRule(
         "content.boilerplate",
         ((_c(f"(?<![{HAN}])(?:{'|'.join(_BOILER)})(?:单位)?{_S}*[：:]"), _flag),),
-        lambda t, cs: ("：" in cs or ":" in cs) and any(w in t for w in _BOILER),
+        lambda t: ("：" in t or ":" in t) and any(w in t for w in _BOILER),
     ),
 )  # fmt: skip
 
@@ -402,7 +435,7 @@ MARKDOWN = InlineRule(
     "markup.markdown",
     (
         (_c(r"^[ \t]*(?:[-*+][ \t]|\d{1,2}[.)][ \t]|#{1,6}[ \t]|>[ \t]?)", re.M), _flag),
-        (_c(r"!?\[[^\]\n]+\]\([^)\n]+\)|`[^`\n]+`"), _flag, lambda t, cs: "`" in cs or "](" in t),
+        (_c(r"!?\[[^\]\n]+\]\([^)\n]+\)|`[^`\n]+`"), _flag, lambda t: "`" in t or "](" in t),
     ),
 )
 
@@ -410,6 +443,35 @@ BY_ID: dict[str, InlineRule] = {r.id: r for r in (*RULE_LIST, *LINT_ONLY, MARKDO
 
 
 Plan = list[tuple[str, re.Pattern[str], Callback]]
+
+# A rule set compiled for one set of enabled ids: (rule id, rule gate or None,
+# ((pattern, callback, pattern gate or None), ...)), in rule order. Built once per
+# rule set and profile, so the hot loops below neither filter nor allocate.
+_Compiled = tuple[
+    tuple[str, Gate | None, tuple[tuple[re.Pattern[str], Callback, Gate | None], ...]], ...
+]
+_compiled_cache: dict[tuple[int, frozenset[str]], tuple[object, _Compiled]] = {}
+
+
+def _compile(rules: Iterable[InlineRule], enabled: frozenset[str]) -> _Compiled:
+    key = (id(rules), enabled)
+    hit = _compiled_cache.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    out = tuple(
+        (
+            r.id,
+            None if r.gate is _always else r.gate,
+            tuple((p[0], p[1], p[2] if len(p) == 3 else None) for p in r.patterns),  # type: ignore[misc]
+        )
+        for r in rules
+        if r.id in enabled
+    )
+    if isinstance(rules, tuple):  # only stable rule sets are worth keeping
+        if len(_compiled_cache) > 64:
+            _compiled_cache.clear()
+        _compiled_cache[key] = (rules, out)
+    return out
 
 
 def plan(rules: Iterable[InlineRule], text: str, enabled: frozenset[str]) -> Plan:
@@ -421,14 +483,14 @@ def plan(rules: Iterable[InlineRule], text: str, enabled: frozenset[str]) -> Pla
     has none in a paragraph. One search per pattern per document is much cheaper than
     one per paragraph.
     """
-    cs = set(text)
-    return [
-        (r.id, rx, cb)
-        for r in rules
-        if r.id in enabled
-        for rx, cb in r.active(text, cs)
-        if rx.search(text) is not None
-    ]
+    out: Plan = []
+    for rule_id, gate, patterns in _compile(rules, enabled):
+        if gate is not None and not gate(text):
+            continue
+        for rx, cb, pgate in patterns:
+            if (pgate is None or pgate(text)) and rx.search(text) is not None:
+                out.append((rule_id, rx, cb))
+    return out
 
 
 def find(
@@ -453,16 +515,32 @@ class Recorder:
         self.hits: list[InlineHit] = []
 
 
-def _sub(rule_id: str, rx: re.Pattern[str], cb: Callback, text: str, rec: Recorder | None) -> str:
+def _sub(
+    rule_id: str,
+    rx: re.Pattern[str],
+    cb: Callback,
+    text: str,
+    rec: Recorder | None,
+    count: list[int] | None = None,
+) -> str:
     def repl(m: re.Match[str]) -> str:
         res = cb(m)
         if res is None or isinstance(res, _Flag):
             return m.group()
-        if rec is not None and res != m.group():
-            rec.hits.append(InlineHit(rule_id, m.start(), m.end(), m.group(), res))
+        if res != m.group():
+            if rec is not None:
+                rec.hits.append(InlineHit(rule_id, m.start(), m.end(), m.group(), res))
+            if count is not None:
+                count[0] += 1
         return res
 
     return rx.sub(repl, text)
+
+
+Stable = tuple[frozenset[re.Pattern[str]], bool]
+"""What is known of a text :func:`apply_rules_stable` returned: one round of these
+patterns replaces nothing in it; the flag says whether they are every enabled pattern
+whose gates pass on it (what an unplanned round would run)."""
 
 
 def apply_rules(
@@ -473,22 +551,35 @@ def apply_rules(
     ``planned`` (from :func:`plan` on the whole document) narrows the first round; a
     round that changes something is always followed by a full one.
     """
+    return apply_rules_stable(text, enabled, rec, planned)[0]
+
+
+def apply_rules_stable(
+    text: str, enabled: frozenset[str], rec: Recorder | None = None, planned: Plan | None = None
+) -> tuple[str, Stable | None]:
+    """:func:`apply_rules`, also telling which patterns are known to leave the result be
+    (None when the last round replaced something)."""
+    count = [0]
     if planned is not None:
         before = text
         for rule_id, rx, cb in planned:
-            text = _sub(rule_id, rx, cb, text, rec)
+            text = _sub(rule_id, rx, cb, text, rec, count)
         if text == before:
-            return text
+            stable = None if count[0] else (frozenset(p[1] for p in planned), False)
+            return text, stable
+    compiled = _compile(RULE_LIST, enabled)
     for _ in range(4):
         before = text
-        cs = set(text)
-        for r in RULE_LIST:
-            if r.id in enabled:
-                for rx, cb in r.active(text, cs):
-                    new = _sub(r.id, rx, cb, text, rec)
-                    if new != text:
-                        text = new
-                        cs = set(text)
+        count[0] = 0
+        ran: list[re.Pattern[str]] = []
+        for rule_id, gate, patterns in compiled:
+            if gate is not None and not gate(text):
+                continue
+            # Every pattern gate of a rule sees the text as the rule found it.
+            active = [(rx, cb) for rx, cb, pgate in patterns if pgate is None or pgate(text)]
+            for rx, cb in active:
+                ran.append(rx)
+                text = _sub(rule_id, rx, cb, text, rec, count)
         if text == before:
-            break
-    return text
+            return text, None if count[0] else (frozenset(ran), True)
+    return text, None

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from drafter.profile import Profile
 from drafter.schemas import Brief, Finding, Location
 from drafter.style.context import StyleContext, context_for
-from drafter.style.document import ATTR_TAIL, Block, BriefBlocks, ends_sentence, parse_document
+from drafter.style.document import (
+    Block,
+    BriefBlocks,
+    attr_tail,
+    ends_sentence,
+    parse_document,
+)
 from drafter.style.inline import (
     BY_ID,
     LINT_ONLY,
@@ -55,6 +61,7 @@ _LEAD_DATE = re.compile(
 )
 _HAN_RE = re.compile("[\u3400-\u9fff]")
 _WS = re.compile(f"[{SP}\n]")
+_NEWLINE = re.compile("\n")
 
 _LAYOUT_NO_EXTRA = tuple(r for r in RULE_LIST if r.id != "space.extra")
 _HEADLINE_RULES = (*RULE_LIST, *LINT_ONLY)
@@ -218,8 +225,8 @@ def _text_rules(
     _inline(out, ctx, _HEADLINE_RULES if headline else _PARA_RULES, text, where, planner)
     _pairs(out, ctx, text, where)
     _words(out, ctx, text, where)
-    if not headline and ctx.on("break.sentence"):
-        for m in re.finditer("\n", text):
+    if not headline and "\n" in text and ctx.on("break.sentence"):
+        for m in _NEWLINE.finditer(text):
             _emit(
                 out,
                 ctx,
@@ -282,14 +289,14 @@ class _Attr:
 
 
 def _find_attr(ctx: StyleContext, text: str, where: _Where) -> _Attr | None:
-    m = ATTR_TAIL.search(text)
+    m = attr_tail(text)
     if not m:
         return None
     head = text[: m.start()].rstrip(SP)
     name = m.group(2)
     if not _HAN_RE.search(name):
         return None  # attributions are Chinese names; "(2023)" is not one
-    if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.profile.resolve_org(name) is None:
+    if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.resolve_org(name) is None:
         return None
     well = m.group() == f"（{name}）"
     return _Attr(name, where, text, m.start(), m.end(), well)
@@ -336,7 +343,7 @@ def _attribution_checks(
             attr.end,
             replacement=f"（{attr.name}）",
         )
-    match = ctx.profile.resolve_org(attr.name)
+    match = ctx.resolve_org(attr.name)
     want = expected
     if want is None and match is not None and match.short != attr.name:
         want = match.short
@@ -435,10 +442,13 @@ def lint(text: str, profile: Profile | None = None, *, kind: str = "auto") -> li
     return _dedupe(out)
 
 
+_ATTR_ONLY = re.compile(
+    rf"[{SP}]*[（(][{SP}]*([^（）()\n，。,；;：:、]{{2,30}}?)[{SP}]*[）)][{SP}]*"
+)
+
+
 def _attr_only(ctx: StyleContext, b: Block) -> str | None:
-    m = re.fullmatch(
-        rf"[{SP}]*[（(][{SP}]*([^（）()\n，。,；;：:、]{{2,30}}?)[{SP}]*[）)][{SP}]*", b.text
-    )
+    m = _ATTR_ONLY.fullmatch(b.text)
     return m.group(1) if m and _HAN_RE.search(m.group(1)) else None
 
 
@@ -502,7 +512,7 @@ def _lint_brief_blocks(out: list[Finding], ctx: StyleContext, brief: BriefBlocks
         prev = b
     for b in paras[:-1]:
         a = _find_attr(ctx, b.text, _Where(b.index, b.line))
-        if a is not None and ctx.profile.resolve_org(a.name) is not None:
+        if a is not None and ctx.resolve_org(a.name) is not None:
             _emit(out, ctx, "attribution.position", a.where, a.text, a.start, a.end)
     if logical:
         tail = logical[-1]
@@ -582,7 +592,7 @@ def lint_brief(
                 message="段落不以句末标点结束：句子被截断，应与下一段连成一段",
             )
         a = _find_attr(ctx, p, where)
-        if a is not None and ctx.profile.resolve_org(a.name) is not None:
+        if a is not None and ctx.resolve_org(a.name) is not None:
             _emit(
                 out,
                 ctx,
