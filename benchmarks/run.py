@@ -141,7 +141,15 @@ class ChildStub:
 
     def __init__(self, n: int, fail_every: int, latency: float, jitter: float) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(n), str(fail_every), str(latency), str(jitter)],
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                str(n),
+                str(fail_every),
+                str(latency),
+                str(jitter),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -266,8 +274,10 @@ def house_style_guide(profile: Profile) -> str:
 
     parts = ["# 版式规则"]
     for rule in RULES.values() if isinstance(RULES, dict) else RULES:
-        parts.append(f"- {getattr(rule, 'id', '')}：{getattr(rule, 'message', '')}"
-                     f"（{getattr(rule, 'reason', '')}）")
+        parts.append(
+            f"- {getattr(rule, 'id', '')}：{getattr(rule, 'message', '')}"
+            f"（{getattr(rule, 'reason', '')}）"
+        )
     parts.append("# 配置\n" + profile.model_dump_json(indent=1))
     prompt = load_prompt("write_prose")
     parts.append("# 写作要求\n" + prompt.model_dump_json(indent=1))
@@ -294,11 +304,17 @@ def naive_tokens_per_brief(reports: list[Report], profile: Profile) -> float:
     total = 0
     with StubServer(responder=answer) as stub:
         llm = ChatOpenAI(
-            model="bench-model", base_url=stub.base_url, api_key="bench-key", max_retries=0,
+            model="bench-model",
+            base_url=stub.base_url,
+            api_key="bench-key",
+            max_retries=0,
         )  # type: ignore[call-arg]
-        chain = ChatPromptTemplate.from_messages(
-            [("system", "{guide}"), ("user", "请把下面的材料写成一篇简讯：\n{report}")]
-        ) | llm
+        chain = (
+            ChatPromptTemplate.from_messages(
+                [("system", "{guide}"), ("user", "请把下面的材料写成一篇简讯：\n{report}")]
+            )
+            | llm
+        )
         for r in reports:
             msg = chain.invoke({"guide": guide, "report": r.text})
             usage = msg.usage_metadata or {}
@@ -351,7 +367,12 @@ def offline_figures(profile: Profile, rows: list[Row]) -> None:
         fix(t, profile)
     mbps = size / 1e6 / (time.perf_counter() - started)
     rows.append(
-        Row(f"lint + fix throughput ({len(corpus)} briefs)", f"{mbps:.2f} MB/s", "≥ 1 MB/s", mbps >= 1)
+        Row(
+            f"lint + fix throughput ({len(corpus)} briefs)",
+            f"{mbps:.2f} MB/s",
+            "≥ 1 MB/s",
+            mbps >= 1,
+        )
     )
 
 
@@ -383,7 +404,9 @@ def startup_figures(rows: list[Row]) -> None:
         )
         res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
         heavy = res.stderr.rsplit("HEAVY=", 1)[-1].strip()
-    rows.append(Row("start-up, drafter --help (median of 5)", f"{help_s:.3f} s", "< 0.3 s", help_s < 0.3))
+    rows.append(
+        Row("start-up, drafter --help (median of 5)", f"{help_s:.3f} s", "< 0.3 s", help_s < 0.3)
+    )
     rows.append(Row("start-up, drafter lint one brief (median of 5)", f"{lint_s:.3f} s", "—", None))
     rows.append(
         Row(

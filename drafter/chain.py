@@ -34,6 +34,8 @@ import functools
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -206,14 +208,61 @@ def _structured(model: BaseChatModel, json_schema: dict[str, Any], method: str, 
     """
     headers = {"X-Drafter-Prompt": label}
     structured = model.with_structured_output(
-        json_schema, method=method, include_raw=False, extra_headers=headers  # type: ignore[arg-type]
+        json_schema,
+        method=method,
+        include_raw=False,
+        extra_headers=headers,  # type: ignore[arg-type]
     )
     first = getattr(structured, "first", None)
     if first is not None and getattr(first, "bound", None) is model:
         return first
     return model.with_structured_output(
-        json_schema, method=method, include_raw=True, extra_headers=headers  # type: ignore[arg-type]
+        json_schema,
+        method=method,
+        include_raw=True,
+        extra_headers=headers,  # type: ignore[arg-type]
     )
+
+
+# Built chains, reused across calls: building ``prompt | model`` anew for every call
+# cost a brief several ms of CPU (the template's serialization for callbacks, the
+# schema conversion of with_structured_output), which briefs drafted in threads pay
+# under one interpreter lock. A value keeps its model, prompt and schema alive, so
+# the id()s in its key are never reused while it is cached.
+_CHAINS_MAX = 64
+_CHAINS: OrderedDict[tuple[Any, ...], tuple[Any, PromptTemplateFile, Any, Any]] = OrderedDict()
+_CHAINS_LOCK = threading.Lock()
+
+
+def _chain(
+    prompt: PromptTemplateFile,
+    shots: Sequence[PromptExample],
+    schema: type[BaseModel],
+    method: str,
+    references: Sequence[str],
+    model: BaseChatModel,
+) -> tuple[Any, Any]:
+    """``(template, template | structured model)`` for these inputs, built once."""
+    # The prompt file's own examples are the usual case: no need to serialize them.
+    shots_key = None if shots is prompt.examples else tuple(e.model_dump_json() for e in shots)
+    key = (id(model), id(prompt), schema, method, shots_key, tuple(references))
+    with _CHAINS_LOCK:
+        hit = _CHAINS.get(key)
+        if hit is not None and hit[0] is model and hit[1] is prompt:
+            _CHAINS.move_to_end(key)
+            return hit[2], hit[3]
+    from langchain_core.prompts import ChatPromptTemplate
+
+    json_schema = _schema_of(schema)
+    template = ChatPromptTemplate.from_messages(
+        _messages(prompt, shots, json_schema, method, references), template_format="f-string"
+    )
+    chain = template | _structured(model, json_schema, method, prompt.label)
+    with _CHAINS_LOCK:
+        _CHAINS[key] = (model, prompt, template, chain)
+        while len(_CHAINS) > _CHAINS_MAX:
+            _CHAINS.popitem(last=False)
+    return template, chain
 
 
 def _call(
@@ -227,19 +276,13 @@ def _call(
     chat_model: BaseChatModel | None = None,
 ) -> tuple[M, CallStats]:
     """Run ``prompt | model.with_structured_output(schema)`` once and validate the answer."""
-    from langchain_core.prompts import ChatPromptTemplate
-
     from drafter.cache import forget_entries, track_hits
 
     disable_telemetry()
     prompt.check_variables(variables)
     shots = list(examples) if examples else prompt.examples
-    json_schema = _schema_of(schema)
-    template = ChatPromptTemplate.from_messages(
-        _messages(prompt, shots, json_schema, config.method, references), template_format="f-string"
-    )
     model = chat_model if chat_model is not None else build_chat_model(config)
-    chain = template | _structured(model, json_schema, config.method, prompt.label)
+    template, chain = _chain(prompt, shots, schema, config.method, references, model)
     stats = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
     with track_hits() as hits:
         try:

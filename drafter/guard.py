@@ -17,6 +17,7 @@ the line they start on is cut out of the source before anything is looked up.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import threading
@@ -99,6 +100,20 @@ _DASHES = re.compile(r"[-—–－─]+")
 def _org_norm(s: str) -> str:
     """Whitespace-free, quote-free, one kind of dash, 科学技术协会 shortened to 科协
     and 人民政府 to 政府: the form both sides are compared in."""
+    # Names (the profile's aliases above all) are normalized on every check: cache
+    # the short ones; a whole report is normalized once per prepared source anyway.
+    return _org_norm_short(s) if len(s) <= _NORM_CACHED_MAX else _org_norm_text(s)
+
+
+_NORM_CACHED_MAX = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _org_norm_short(s: str) -> str:
+    return _org_norm_text(s)
+
+
+def _org_norm_text(s: str) -> str:
     s = re.sub(r"\s+", "", to_halfwidth(s)).translate(_QUOTE_STRIP)
     s = s.replace("科学技术协会", "科协").replace("人民政府", "政府")
     s = _DASHES.sub("-", s).replace("……", "...").replace("…", "...")
@@ -298,6 +313,25 @@ class _Source:
                 shorts.add(entry.short)
         self.org_shorts = shorts
         self.event_date = next((d for d in self.dates if d.month and d.day), None)
+        # The entities of each brief unit (compact text, line breaks) checked against
+        # this source, with whether each is supported: a gate after a repair checks
+        # mostly the same headline and paragraphs again.
+        self.checked: dict[tuple[str, frozenset[int]], list[tuple[Entity, bool]]] = {}
+
+    def check_unit(
+        self, text: str, breaks: set[int], profile: Profile
+    ) -> list[tuple[Entity, bool]]:
+        """The entities of compact brief text ``text``, each with whether it is supported."""
+        key = (text, frozenset(breaks))
+        found = self.checked.get(key)
+        if found is None:
+            found = [
+                (ent, _supported(ent, self, profile)) for ent in _extract(text, profile, breaks)
+            ]
+            if len(self.checked) >= _CHECKED_MAX:
+                self.checked.clear()
+            self.checked[key] = found
+        return found
 
     def supports_number(self, n: NumberValue) -> bool:
         if n.key in self.number_keys:
@@ -357,6 +391,7 @@ class _Source:
 
 
 _CLAUSE = r"[，。；！？：,;!?:]"
+_CHECKED_MAX = 256
 # Parts of speech (jieba's first letter) of words that are never part of a name.
 _DROPPABLE = frozenset("vdpcuram")
 
@@ -453,8 +488,8 @@ def check_faithfulness(
         received = source.received
     else:
         text, extra, received = source, [], None
-    if main_org:
-        extra = [*extra, *_main_org_names(main_org, profile)]
+    main_names = _main_org_names(main_org, profile) if main_org else []
+    extra = [*extra, *main_names]
     src = _source(text, extra, profile, received)
 
     findings: list[Finding] = []
@@ -464,10 +499,10 @@ def check_faithfulness(
     for paragraph, line, unit in _units(brief):
         compact = _Compact(unit)
         brief_org_text.append(_org_norm(compact.text))
-        for ent in _extract(compact.text, profile, compact.breaks):
+        for ent, supported in src.check_unit(compact.text, compact.breaks, profile):
             if ent.kind == "date" and ent.date and ent.date.day:
                 brief_has_day = True
-            if _supported(ent, src, profile):
+            if supported:
                 continue
             rid = (ent.kind, ent.key)
             if rid in reported:
@@ -496,7 +531,7 @@ def check_faithfulness(
         )
     if main_org:
         joined = "\n".join(brief_org_text)
-        if not any(n in joined for n in _main_org_names(main_org, profile)):
+        if not any(n in joined for n in main_names):
             findings.append(
                 Finding(
                     rule="guard.missing_org",

@@ -252,6 +252,13 @@ _TRANSPORT_KWARGS = frozenset(
 
 def semantic_params(llm_string: str) -> str:
     """LangChain's ``llm_string`` without transport settings (URL, key, timeout, retries)."""
+    return _semantic_params(llm_string)
+
+
+# Every call looks up and then stores its answer, and a chain's llm_string (the model's
+# parameters and the bound schema) is the same for every brief: parse it once.
+@functools.lru_cache(maxsize=256)
+def _semantic_params(llm_string: str) -> str:
     import json
 
     head, sep, tail = llm_string.partition("---")

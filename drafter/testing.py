@@ -357,6 +357,10 @@ def _as_reply(answer: Reply | dict[str, Any] | str) -> Reply:
 def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # http.server writes headers and body separately; with Nagle's algorithm on, the
+        # body waits for the client's delayed ACK (~40 ms a call). Real model servers
+        # send without that delay, and so does the stub.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
             return
