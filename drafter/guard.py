@@ -278,6 +278,9 @@ def extract_entities(text: str, profile: Profile | None = None) -> list[Entity]:
 # -- the source side ----------------------------------------------------------------------
 
 
+_LIST_MARKER_GAP = re.compile(r"(?<=\d[.．、)）])\s+(?=\d)")
+
+
 class _Source:
     """A source report prepared for lookups."""
 
@@ -285,6 +288,9 @@ class _Source:
         self, text: str, extra: list[str], profile: Profile, received: dt.date | None = None
     ) -> None:
         text = strip_injections(to_halfwidth(text))
+        # A list marker before a date or number ("1. 3月23日") must not fuse with it
+        # into a decimal ("1.3月") when the white space goes.
+        text = _LIST_MARKER_GAP.sub("|", text)
         self.compact = re.sub(r"\s+", "", text)
         self.keyed = self.compact.translate(_QUOTE_STRIP)
         self.org_text = _org_norm(self.compact) + "\n" + "\n".join(_org_norm(x) for x in extra)

@@ -508,3 +508,14 @@ def test_ordinary_sentences_are_not_taken_for_injections(profile: Profile) -> No
     report = Report(id="o", text=text, org="北京气象学会", org_short="北京气象学会")
     brief = "5月12日，北京气象学会召开会议，12名专家参加。"
     assert errors(check_faithfulness(brief, report, profile)) == []
+
+
+def test_a_numbered_list_marker_does_not_fuse_with_the_date_after_it(profile: Profile) -> None:
+    source = (
+        "本周工作如下：\n1. 3月23日，北京气象学会召开理事会，30名理事参加。\n"
+        "2. 3月25日，北京气象学会举办讲座。"
+    )
+    faithful = "3月23日，北京气象学会召开理事会，30名理事参加。3月25日，北京气象学会举办讲座。"
+    assert check_faithfulness(faithful, source, profile) == []
+    changed = check_faithfulness(faithful.replace("3月25日", "3月26日"), source, profile)
+    assert [(f.rule, f.excerpt) for f in changed] == [("guard.date", "3月26日")]
