@@ -6,6 +6,7 @@ bodies so that ``drafter --help`` and ``drafter lint`` never pay for LangChain.
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,8 +16,22 @@ from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from drafter.profile import Profile
+    from drafter.schemas import OrgKind
 
-__all__ = ["ProfileOpt", "app", "err", "issue_app", "load_profile_opt", "out"]
+__all__ = [
+    "SEVERITY_ZH",
+    "DbOpt",
+    "KindOpt",
+    "OrgOpt",
+    "ProfileOpt",
+    "TextOrJson",
+    "app",
+    "err",
+    "issue_app",
+    "load_profile_opt",
+    "out",
+    "parse_kind_opt",
+]
 
 
 class _Group(TyperGroup):
@@ -57,6 +72,44 @@ ProfileOpt = Annotated[
     Path | None,
     typer.Option("--profile", help="版式配置文件（TOML），默认用内置的北京市科协配置。"),
 ]
+
+
+OrgOpt = Annotated[
+    str | None, typer.Option("--org", help="报送单位名称（全称或简称），缺省时从正文推断。")
+]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="报送单位类型，决定所在栏目：society|district|grassroots|department|office"
+        "（也可写学会、区科协、基层组织、机关部门、办公室）。",
+    ),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="编辑数据库文件；缺省用环境变量 DRAFTER_DB，再缺省用用户数据目录下的 drafter.db。",
+    ),
+]
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": "关闭"}
+
+
+class TextOrJson(enum.StrEnum):
+    """``--format`` of the commands that print for people (text) or programs (json)."""
+
+    text = "text"
+    json = "json"
+
+
+def parse_kind_opt(kind: str | None) -> OrgKind | None:
+    """``--kind`` as an OrgKind (English key or its Chinese name); None when not given."""
+    if kind is None:
+        return None
+    from drafter.ingest import parse_kind
+
+    return parse_kind(kind)
 
 
 def load_profile_opt(path: Path | None) -> Profile:

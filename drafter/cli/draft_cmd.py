@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
+from drafter.cli._app import (
+    SEVERITY_ZH,
+    KindOpt,
+    OrgOpt,
+    ProfileOpt,
+    TextOrJson,
+    app,
+    err,
+    load_profile_opt,
+    out,
+    parse_kind_opt,
+)
 
 if TYPE_CHECKING:
     from drafter.batch import BatchItem, BatchSummary
@@ -30,25 +41,7 @@ class DraftFormat(enum.StrEnum):
     json = "json"
 
 
-class CheckFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
-
-
-OrgOpt = Annotated[
-    str | None, typer.Option("--org", help="报送单位名称（全称或简称），缺省时从正文推断。")
-]
-KindOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="报送单位类型，决定所在栏目：society|district|grassroots|department|office"
-        "（也可写学会、区科协、基层组织、机关部门、办公室）。",
-    ),
-]
-
 _GLOB_CHARS = set("*?[")
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @app.command("draft")
@@ -104,7 +97,7 @@ def draft_command(
     prof = load_profile_opt(profile)
     event_date = _parse_date(date)
     config = _config(model, base_url, api_key_env, method, prof, cache=not no_cache)
-    kind_value = _kind(kind)
+    kind_value = parse_kind_opt(kind)
     lead_value = True if lead else None
 
     if _is_batch(source):
@@ -177,7 +170,7 @@ def check_command(
     ] = None,
     org: OrgOpt = None,
     kind: KindOpt = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式。")] = CheckFormat.text,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="输出格式。")] = TextOrJson.text,
     profile: ProfileOpt = None,
 ) -> None:
     """检查任一稿件（起草的或编辑手写的）的版式和事实依据；有错误时退出码 1。"""
@@ -195,10 +188,10 @@ def check_command(
     if source is not None:
         from drafter.ingest import load_report
 
-        report = load_report(source, profile=prof, org=org, kind=_kind(kind))
+        report = load_report(source, profile=prof, org=org, kind=parse_kind_opt(kind))
     findings = _file_locations(check(brief, report, profile=prof), decoded.text, brief)
     # Rendered exactly as ``drafter lint`` renders findings, against the brief's file.
-    if fmt is CheckFormat.json:
+    if fmt is TextOrJson.json:
         import json
 
         rows = [
@@ -206,9 +199,9 @@ def check_command(
         ]
         out(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        from drafter.cli.lint_cmd import _render_text
+        from drafter.cli.lint_cmd import render_findings_text
 
-        _render_text([(decoded, findings)])
+        render_findings_text([(decoded, findings)])
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 
@@ -221,14 +214,6 @@ def _is_batch(source: str) -> bool:
         return False
     p = Path(source)
     return p.is_dir() or (not p.exists() and bool(_GLOB_CHARS & set(source)))
-
-
-def _kind(kind: str | None) -> OrgKind | None:
-    if kind is None:
-        return None
-    from drafter.ingest import parse_kind
-
-    return parse_kind(kind)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -317,7 +302,7 @@ def _finding_line(f: Finding, where: str) -> str:
     if f.location is not None:
         para = "标题" if f.location.paragraph < 0 else f"第{f.location.paragraph + 1}段"
         loc = f"{para}第{f.location.start + 1}字："
-    text = f"{where}：{loc}{_SEVERITY_ZH.get(f.severity, f.severity)} [{f.rule}] {f.message}"
+    text = f"{where}：{loc}{SEVERITY_ZH.get(f.severity, f.severity)} [{f.rule}] {f.message}"
     if f.excerpt:
         text += f"「{f.excerpt}」"
     if f.replacement:

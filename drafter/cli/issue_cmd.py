@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafter.cli._app import ProfileOpt, app, err, issue_app, load_profile_opt, out
+from drafter.cli._app import DbOpt, ProfileOpt, app, err, issue_app, load_profile_opt, out
 
 if TYPE_CHECKING:
     from drafter.profile import Profile
@@ -136,9 +136,7 @@ def build_command(
         bool,
         typer.Option("--from-store", help="编入数据库中已采用、未刊发的稿件，并标记为已刊发。"),
     ] = False,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="数据库文件（默认 DRAFTER_DB 或用户数据目录）。")
-    ] = None,
+    db: DbOpt = None,
     date: Annotated[
         str | None, typer.Option("--date", help="出刊日期 YYYY-MM-DD，默认今天（北京时间）。")
     ] = None,

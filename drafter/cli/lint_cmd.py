@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
+from drafter.cli._app import (
+    SEVERITY_ZH,
+    ProfileOpt,
+    TextOrJson,
+    app,
+    err,
+    load_profile_opt,
+    out,
+)
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -17,13 +25,7 @@ if TYPE_CHECKING:
     from drafter.schemas import Finding
     from drafter.textio import Decoded
 
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": "关闭"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-class LintFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 class DocKind(enum.StrEnum):
@@ -49,8 +51,8 @@ def _read(path: Path) -> Decoded:
 def lint_cmd(
     files: Annotated[list[Path], typer.Argument(help="要检查的简讯或整期文件（- 表示标准输入）")],
     fmt: Annotated[
-        LintFormat, typer.Option("--format", help="输出格式：text（默认，便于阅读）或 json")
-    ] = LintFormat.text,
+        TextOrJson, typer.Option("--format", help="输出格式：text（默认，便于阅读）或 json")
+    ] = TextOrJson.text,
     kind: Annotated[
         DocKind, typer.Option("--kind", help="文件类型：auto 自动判断，brief 单篇，issue 整期")
     ] = DocKind.auto,
@@ -64,7 +66,7 @@ def lint_cmd(
     results: list[tuple[Decoded, list[Finding]]] = [
         (d, lint(d.text, prof, kind=kind.value)) for d in docs
     ]
-    if fmt is LintFormat.json:
+    if fmt is TextOrJson.json:
         rows = [
             {"file": d.path, **f.model_dump(mode="json", exclude_none=True)}
             for d, findings in results
@@ -72,12 +74,13 @@ def lint_cmd(
         ]
         out(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        _render_text(results)
+        render_findings_text(results)
     if any(f.severity == "error" for _, findings in results for f in findings):
         raise typer.Exit(1)
 
 
-def _render_text(results: list[tuple[Decoded, list[Finding]]]) -> None:
+def render_findings_text(results: list[tuple[Decoded, list[Finding]]]) -> None:
+    """Findings per file for people: file:line, severity, rule, message, the span marked."""
     from rich.console import Console
     from rich.text import Text
 
@@ -93,7 +96,7 @@ def _render_text(results: list[tuple[Decoded, list[Finding]]]) -> None:
             loc = f.location
             line_no = loc.line if loc and loc.line else 0
             head = Text(f"{decoded.path}:{line_no}: ")
-            head.append(f"{_SEVERITY_ZH[f.severity]} ", style=_STYLE[f.severity])
+            head.append(f"{SEVERITY_ZH[f.severity]} ", style=_STYLE[f.severity])
             head.append(f"[{f.rule}] ", style="dim")
             head.append(f.message)
             if f.replacement is not None and f.excerpt is not None:
@@ -209,15 +212,15 @@ def _write_utf8(path: Path, text: str) -> None:
 @app.command("rules")
 def rules_cmd(
     fmt: Annotated[
-        LintFormat, typer.Option("--format", help="输出格式：text（表格）或 json")
-    ] = LintFormat.text,
+        TextOrJson, typer.Option("--format", help="输出格式：text（表格）或 json")
+    ] = TextOrJson.text,
     profile: ProfileOpt = None,
 ) -> None:
     """列出全部版式规则：编号、级别（按配置）、来源、能否自动修正、理由。"""
     from drafter.style.rules import RULES, severity_map
 
     sev = severity_map(load_profile_opt(profile))
-    if fmt is LintFormat.json:
+    if fmt is TextOrJson.json:
         rows = [
             {
                 "id": r.id,
@@ -243,7 +246,7 @@ def rules_cmd(
         s = sev[r.id]
         table.add_row(
             r.id,
-            _SEVERITY_ZH[s] + ("" if s == r.severity else "（配置）"),
+            SEVERITY_ZH[s] + ("" if s == r.severity else "（配置）"),
             r.tier,
             "是" if r.autofix else "否",
             r.reason,

@@ -12,24 +12,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
+from drafter.cli._app import (
+    DbOpt,
+    KindOpt,
+    OrgOpt,
+    ProfileOpt,
+    TextOrJson,
+    app,
+    err,
+    load_profile_opt,
+    out,
+    parse_kind_opt,
+)
 
 if TYPE_CHECKING:
-    from drafter.schemas import Finding, OrgKind
+    from drafter.schemas import Finding
     from drafter.store import DraftRecord, Store
-
-
-class KindChoice(enum.StrEnum):
-    society = "society"
-    district = "district"
-    grassroots = "grassroots"
-    department = "department"
-    office = "office"
-
-
-class OutFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 class StatusChoice(enum.StrEnum):
@@ -43,15 +41,8 @@ class StatusChoice(enum.StrEnum):
     all = "all"
 
 
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="编辑数据库文件；缺省用环境变量 DRAFTER_DB，再缺省用用户数据目录下的 drafter.db。",
-    ),
-]
 IdArg = Annotated[int, typer.Argument(help="稿件编号（见 drafter queue）。", min=1)]
-FormatOpt = Annotated[OutFormat, typer.Option("--format", help="输出格式：text 或 json。")]
+FormatOpt = Annotated[TextOrJson, typer.Option("--format", help="输出格式：text 或 json。")]
 ModelOpt = Annotated[
     str | None, typer.Option("--model", help="起草用的模型名；offline 为离线引擎。")
 ]
@@ -88,10 +79,8 @@ def _finding_line(f: Finding) -> str:
 @app.command("submit")
 def submit_cmd(
     file: Annotated[str, typer.Argument(help="报送材料文件（.txt/.md/.docx），- 表示标准输入。")],
-    org: Annotated[str | None, typer.Option("--org", help="报送单位名称（全称或简称）。")] = None,
-    kind: Annotated[
-        KindChoice | None, typer.Option("--kind", help="报送单位类型，决定所在栏目。")
-    ] = None,
+    org: OrgOpt = None,
+    kind: KindOpt = None,
     model: ModelOpt = None,
     db: DbOpt = None,
     profile: ProfileOpt = None,
@@ -101,7 +90,7 @@ def submit_cmd(
     from drafter.workflow import submit
 
     prof = load_profile_opt(profile)
-    org_kind: OrgKind | None = kind.value if kind is not None else None  # type: ignore[assignment]
+    org_kind = parse_kind_opt(kind)
     with _open(db) as store:
         result = submit(store, file, profile=prof, org=org, kind=org_kind, model=model)
     if result.earlier:
@@ -121,7 +110,7 @@ def queue_cmd(
         StatusChoice,
         typer.Option("--status", help="只看某种状态；pending 为尚未采用或退回的稿件。"),
     ] = StatusChoice.pending,
-    fmt: FormatOpt = OutFormat.text,
+    fmt: FormatOpt = TextOrJson.text,
     db: DbOpt = None,
 ) -> None:
     """列出待处理的稿件：状态、单位、标题、错误与警告数。"""
@@ -151,7 +140,7 @@ def queue_cmd(
         }
         for d in drafts
     ]
-    if fmt is OutFormat.json:
+    if fmt is TextOrJson.json:
         _dump(rows)
         return
     if not drafts:
@@ -269,7 +258,7 @@ def redraft_cmd(
 
 
 @app.command("log")
-def log_cmd(draft_id: IdArg, fmt: FormatOpt = OutFormat.text, db: DbOpt = None) -> None:
+def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None) -> None:
     """显示一份稿件的全部处理记录，含每次修改的逐句差异。"""
     from drafter.workflow import format_diff
 
@@ -277,7 +266,7 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = OutFormat.text, db: DbOpt = None) 
         d = store.get_draft(draft_id)
         events = store.events(draft_id)
         revisions = {r.number: r for r in store.revisions(draft_id)}
-    if fmt is OutFormat.json:
+    if fmt is TextOrJson.json:
         _dump(
             {
                 "draft_id": d.id,
@@ -354,7 +343,7 @@ def stats_cmd(
         str | None,
         typer.Option("--since", help="只统计该日期（含）之后提交的稿件，如 2026-05-01。"),
     ] = None,
-    fmt: FormatOpt = OutFormat.text,
+    fmt: FormatOpt = TextOrJson.text,
     db: DbOpt = None,
 ) -> None:
     """编辑工作量统计：采用率、编辑比例（按引擎/模型/提示词版本、按单位类型）、手工修正最多的问题。"""
@@ -362,7 +351,7 @@ def stats_cmd(
 
     with _open(db) as store:
         data = stats(store, since=since)
-    if fmt is OutFormat.json:
+    if fmt is TextOrJson.json:
         _dump(data)
         return
     rate = data["acceptance_rate"]

@@ -58,3 +58,13 @@ def test_build_without_briefs_or_store_is_a_clear_error(tmp_path: Path) -> None:
     result = run("issue", "build", "--out", str(tmp_path / "x.md"))
     assert result.exit_code == 2
     assert "没有要编排的简讯" in result.stderr
+
+
+def test_submit_takes_the_same_kind_names_as_draft(tmp_path: Path) -> None:
+    db = tmp_path / "drafter.db"
+    report = write_report(tmp_path, "district")
+    ok = run("submit", str(report), "--db", str(db), "--kind", "区科协")
+    assert ok.exit_code in (0, 1), ok.output
+    bad = run("submit", str(report), "--db", str(db), "--kind", "火星")
+    assert bad.exit_code == 2
+    assert "火星" in bad.stderr
