@@ -239,11 +239,9 @@ def _draft_and_score(
     )
 
 
-def _toc_line(brief: Brief, profile: Profile, config: ModelConfig | None) -> str | None:
-    try:
-        from drafter.issue.toc import lead_line
-    except ImportError:  # issue assembly not installed in a trimmed build
-        return None
+def _toc_line(brief: Brief, profile: Profile, config: ModelConfig | None) -> str:
+    from drafter.issue.toc import lead_line
+
     return lead_line(brief, profile=profile, config=config)
 
 
