@@ -240,9 +240,9 @@ def _draft_and_score(
 
 
 def _toc_line(brief: Brief, profile: Profile, config: ModelConfig | None) -> str:
-    from drafter.issue.toc import lead_line
+    from drafter.issue.toc import toc_line
 
-    return lead_line(brief, profile=profile, config=config)
+    return toc_line(brief, profile=profile, config=config)
 
 
 def _aggregate(results: Sequence[CaseResult]) -> dict[str, float]:

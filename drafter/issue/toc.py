@@ -21,7 +21,7 @@ from drafter.schemas import Brief, Issue
 if TYPE_CHECKING:
     from drafter.providers import ModelConfig
 
-__all__ = ["lead_line", "shorten_headline_offline", "toc_line", "toc_lines"]
+__all__ = ["shorten_headline_offline", "toc_line", "toc_lines"]
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +88,6 @@ def toc_line(
         )
         return offline
     return line
-
-
-lead_line = toc_line
-"""Alias of :func:`toc_line` (the name the evaluation scorers import)."""
 
 
 def toc_lines(

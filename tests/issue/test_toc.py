@@ -148,8 +148,8 @@ def test_no_model_call_when_offline(
     assert calls == []
 
 
-def test_lead_line_is_the_toc_line(fixture_briefs: list[Brief], profile: Profile) -> None:
-    from drafter.issue.toc import lead_line
+def test_toc_line_of_one_lead_story(fixture_briefs: list[Brief], profile: Profile) -> None:
+    from drafter.issue.toc import toc_line
 
     lead = _lead(fixture_briefs)
-    assert lead_line(lead, profile=profile) == "市科协与延庆区政府共建科普基地签约仪式举办"
+    assert toc_line(lead, profile=profile) == "市科协与延庆区政府共建科普基地签约仪式举办"
