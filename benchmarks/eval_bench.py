@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from drafter.evaluation import evaluate, load_cases
+from drafter.eval.runner import evaluate, load_cases
 
 
 def _cold_cli() -> float:

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from drafter.dates import find_event_dates
-from drafter.ingest import load_report
-from drafter.paste import clean_text
+from drafter.ingest.paste import clean_text
+from drafter.ingest.report import load_report
 from drafter.profile import load_profile
+from drafter.text.dates import find_event_dates
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from drafter.chain import write_prose
-from drafter.providers import ModelConfig, clear_built_models
+from drafter.model.chains import write_prose
+from drafter.model.providers import ModelConfig, clear_built_models
+from drafter.model.tokens import count_tokens, split_by_tokens
 from drafter.schemas import Facts, Report, report_id_for
 from drafter.testing import StubRequest, StubServer
-from drafter.tokens import count_tokens, split_by_tokens
 
 PARA = (
     "5月{d}日，北京园艺学会在北京植物园召开城市绿化病虫害防治技术交流会，"

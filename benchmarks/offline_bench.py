@@ -10,8 +10,8 @@ import argparse
 import statistics
 import time
 
-from drafter.ingest import load_report, report_from_text
-from drafter.offline import draft_offline
+from drafter.ingest.report import load_report, report_from_text
+from drafter.offline.engine import draft_offline
 from drafter.profile import load_profile
 from drafter.samples import sample_paths
 

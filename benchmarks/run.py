@@ -49,7 +49,7 @@ class Row:
 
 
 def sample_reports(profile: Profile) -> list[Report]:
-    from drafter.ingest import load_report
+    from drafter.ingest.report import load_report
     from drafter.samples import sample_paths
 
     return [load_report(p, profile=profile) for p in sample_paths()]
@@ -82,7 +82,7 @@ class Model:
     """
 
     def __init__(self, reports: list[Report], profile: Profile, fail_every: int = 0) -> None:
-        from drafter.offline import draft_offline
+        from drafter.offline.engine import draft_offline
 
         self.by_tail: dict[str, tuple[int, Brief]] = {}
         for i, r in enumerate(reports):
@@ -115,7 +115,7 @@ class Model:
 def model_config(stub: Any, cache_dir: Path, *, cache: bool) -> Any:
     from pydantic import SecretStr
 
-    from drafter.providers import ModelConfig
+    from drafter.model.providers import ModelConfig
 
     return ModelConfig(
         model="bench-model",
@@ -185,7 +185,7 @@ def serve(n: int, fail_every: int, latency: float, jitter: float) -> None:
 
 
 def model_figures(quick: bool, profile: Profile, rows: list[Row]) -> tuple[float, int]:
-    from drafter.batch import draft_many
+    from drafter.drafting.batch import draft_many
 
     n = 40 if quick else 100
     jobs = 8
@@ -269,7 +269,7 @@ def house_style_guide(profile: Profile) -> str:
     registry, wording lists, limits), and the drafting prompt's instructions and
     examples — i.e. everything drafter knows about house style, sent in one prompt.
     """
-    from drafter.prompts import load_prompt
+    from drafter.model.prompts import load_prompt
     from drafter.style import RULES
 
     parts = ["# 版式规则"]
@@ -323,7 +323,7 @@ def naive_tokens_per_brief(reports: list[Report], profile: Profile) -> float:
 
 
 def offline_figures(profile: Profile, rows: list[Row]) -> None:
-    from drafter.offline import draft_offline
+    from drafter.offline.engine import draft_offline
     from drafter.schemas import report_id_for
 
     base = sample_reports(profile)
@@ -420,7 +420,7 @@ def startup_figures(rows: list[Row]) -> None:
 
 def rss_child() -> None:
     """In a child process: draft 1,000 reports offline, then exit (the parent reads RSS)."""
-    from drafter.batch import draft_many
+    from drafter.drafting.batch import draft_many
 
     profile = load_profile()
     reports = variants(sample_reports(profile), 1000)

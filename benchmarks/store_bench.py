@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from drafter.feedback import stats
 from drafter.profile import load_profile
 from drafter.schemas import Brief, Finding, Provenance, Report, report_id_for
-from drafter.store import UNDECIDED, Store
-from drafter.workflow import brief_text, edit_ratio, sentence_diff
+from drafter.store.database import UNDECIDED, Store
+from drafter.store.feedback import stats
+from drafter.store.workflow import brief_text, edit_ratio, sentence_diff
 
 
 def _report(i: int) -> Report:

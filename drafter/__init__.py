@@ -86,14 +86,14 @@ _LAZY: dict[str, str] = {
     "load_profile": "drafter.profile",
     "lint": "drafter.style",
     "fix": "drafter.style",
-    "check_faithfulness": "drafter.guard",
-    "load_report": "drafter.ingest",
-    "draft": "drafter.drafting",
-    "check": "drafter.drafting",
+    "check_faithfulness": "drafter.guard.faithfulness",
+    "load_report": "drafter.ingest.report",
+    "draft": "drafter.drafting.pipeline",
+    "check": "drafter.drafting.pipeline",
     "build_issue": "drafter.issue",
     "parse_issue": "drafter.issue",
     "render": "drafter.issue",
-    "evaluate": "drafter.evaluation",
+    "evaluate": "drafter.eval.runner",
 }
 
 __all__ = [

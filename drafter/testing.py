@@ -40,7 +40,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, Field, PrivateAttr
 
-from drafter.tokens import count_messages, count_tokens
+from drafter.model.tokens import count_messages, count_tokens
 
 __all__ = [
     "Reply",

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from drafter.brieftext import parse_brief
-from drafter.evaluation import load_cases
+from drafter.eval.runner import load_cases
+from drafter.eval.scorers import Case
 from drafter.profile import load_profile
 from drafter.schemas import Brief
-from drafter.scorers import Case
 
 
 def golden_of(case: Case, where: Path) -> Brief:

@@ -107,7 +107,7 @@ def parse_kind_opt(kind: str | None) -> OrgKind | None:
     """``--kind`` as an OrgKind (English key or its Chinese name); None when not given."""
     if kind is None:
         return None
-    from drafter.ingest import parse_kind
+    from drafter.ingest.report import parse_kind
 
     return parse_kind(kind)
 

@@ -24,9 +24,9 @@ from drafter.cli._app import (
 )
 
 if TYPE_CHECKING:
-    from drafter.batch import BatchItem, BatchSummary
+    from drafter.drafting.batch import BatchItem, BatchSummary
+    from drafter.model.providers import ModelConfig
     from drafter.profile import Profile
-    from drafter.providers import ModelConfig
     from drafter.schemas import Brief, Finding, OrgKind
 
 
@@ -127,8 +127,8 @@ def draft_command(
         raise typer.Exit(0 if summary.all_ready else 1)
 
     from drafter.brieftext import render_brief_md
-    from drafter.drafting import draft
-    from drafter.ingest import load_report
+    from drafter.drafting.pipeline import draft
+    from drafter.ingest.report import load_report
 
     report = load_report(
         source,
@@ -175,9 +175,9 @@ def check_command(
 ) -> None:
     """检查任一稿件（起草的或编辑手写的）的版式和事实依据；有错误时退出码 1。"""
     from drafter.brieftext import parse_brief
-    from drafter.drafting import check
+    from drafter.drafting.pipeline import check
     from drafter.errors import InputError
-    from drafter.textio import read_text
+    from drafter.text.files import read_text
 
     if brief_path == "-" and source == "-":
         raise InputError("稿件和报送材料不能都来自标准输入", hint="请至少把其中一个存为文件")
@@ -186,7 +186,7 @@ def check_command(
     brief = parse_brief(decoded.text, profile=prof, source_file=brief_path)
     report = None
     if source is not None:
-        from drafter.ingest import load_report
+        from drafter.ingest.report import load_report
 
         report = load_report(source, profile=prof, org=org, kind=parse_kind_opt(kind))
     findings = _file_locations(check(brief, report, profile=prof), decoded.text, brief)
@@ -219,7 +219,7 @@ def _is_batch(source: str) -> bool:
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from drafter.ingest import parse_date
+    from drafter.ingest.report import parse_date
 
     return parse_date(value)
 
@@ -234,7 +234,7 @@ def _config(
     cache: bool,
 ) -> ModelConfig:
     from drafter.errors import ConfigError
-    from drafter.providers import ModelConfig
+    from drafter.model.providers import ModelConfig
 
     api_key = None
     if api_key_env is not None:
@@ -327,7 +327,7 @@ def _run_batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from drafter.batch import draft_files
+    from drafter.drafting.batch import draft_files
 
     console = Console(stderr=True)
     with Progress(

@@ -12,10 +12,10 @@ import typer
 from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
 
 if TYPE_CHECKING:
-    from drafter.evaluation import EvalRun, Regression
+    from drafter.eval.runner import EvalRun, Regression
+    from drafter.eval.scorers import Case
+    from drafter.model.providers import ModelConfig
     from drafter.profile import Profile
-    from drafter.providers import ModelConfig
-    from drafter.scorers import Case
 
 
 @app.command("eval")
@@ -65,7 +65,7 @@ def eval_cmd(
 ) -> None:
     """运行评测用例：起草、打分、与基线比较；有退步时退出码为 1。"""
     from drafter.errors import InputError
-    from drafter.evaluation import compare_runs, load_cases, load_run, regressions
+    from drafter.eval.runner import compare_runs, load_cases, load_run, regressions
 
     if fmt not in {"table", "json"}:
         raise InputError(f"--format 只能是 table 或 json，收到“{fmt}”", hint="例如 --format json")
@@ -114,7 +114,7 @@ def eval_cmd(
 def _model_config(
     model: str | None, base_url: str | None, prof: Profile, mode: str, recordings: Path | None
 ) -> ModelConfig:
-    from drafter.providers import ModelConfig
+    from drafter.model.providers import ModelConfig
 
     config = ModelConfig.resolve(model=model, base_url=base_url, profile=prof)
     if mode == "off":
@@ -157,7 +157,7 @@ def _run_with_progress(
     from rich.console import Console
     from rich.progress import Progress
 
-    from drafter.evaluation import evaluate
+    from drafter.eval.runner import evaluate
 
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -176,7 +176,7 @@ def _run_with_progress(
 def _write_outputs(
     run: EvalRun, new_baseline: Path | None, output: Path | None, junit: Path | None
 ) -> None:
-    from drafter.evaluation import baseline_view, to_junit
+    from drafter.eval.runner import baseline_view, to_junit
 
     if new_baseline is not None:
         _write(new_baseline, json.dumps(baseline_view(run), ensure_ascii=False, indent=1) + "\n")

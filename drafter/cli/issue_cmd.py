@@ -14,8 +14,8 @@ import typer
 from drafter.cli._app import DbOpt, ProfileOpt, app, err, issue_app, load_profile_opt, out
 
 if TYPE_CHECKING:
+    from drafter.model.providers import ModelConfig
     from drafter.profile import Profile
-    from drafter.providers import ModelConfig
     from drafter.schemas import Brief, Issue
 
 
@@ -42,7 +42,7 @@ def _model_config(model: str | None, profile: Profile) -> ModelConfig | None:
         return None
     if model and model.strip().lower() == "offline":
         return None
-    from drafter.providers import ModelConfig
+    from drafter.model.providers import ModelConfig
 
     config = ModelConfig.resolve(model=model, profile=profile)
     return None if config.is_offline else config
@@ -91,7 +91,7 @@ def _load_issue(path: str, profile: Profile) -> Issue:
     from drafter.errors import InputError
     from drafter.issue import parse_issue
     from drafter.schemas import Issue
-    from drafter.textio import read_text
+    from drafter.text.files import read_text
 
     decoded = read_text(path)
     text = decoded.text.lstrip("\ufeff").strip()
@@ -111,7 +111,7 @@ def _load_issue(path: str, profile: Profile) -> Issue:
 
 def _read_briefs(paths: list[str], profile: Profile) -> list[Brief]:
     from drafter.brieftext import parse_brief
-    from drafter.textio import read_text
+    from drafter.text.files import read_text
 
     return [parse_brief(read_text(p).text, profile=profile, source_file=p) for p in paths]
 
@@ -186,8 +186,8 @@ def build_command(
         )
 
     if from_store:
-        from drafter.store import Store
-        from drafter.workflow import issue_from_store
+        from drafter.store.database import Store
+        from drafter.store.workflow import issue_from_store
 
         # The issue is recorded and its drafts marked published in one transaction.
         with Store.open(db) as store:
@@ -254,7 +254,7 @@ def parse_command(
 ) -> None:
     """把已出刊的简报（含排版损伤）解析为结构化数据：报头、目录提要、稿件、报尾。"""
     from drafter.issue import parse_issue, render
-    from drafter.textio import read_text
+    from drafter.text.files import read_text
 
     prof = load_profile_opt(profile)
     issue = parse_issue(read_text(path).text, profile=prof, source_file=path)
@@ -269,7 +269,7 @@ def demo_command(
     profile: ProfileOpt = None,
 ) -> None:
     """演示：离线起草内置的样例报送材料，编成一期简报，输出 .md、.txt、.docx、.html。"""
-    from drafter.issue.demo import run_demo
+    from drafter.samples.demo import run_demo
 
     prof = load_profile_opt(profile)
     result = run_demo(out_dir, profile=prof)

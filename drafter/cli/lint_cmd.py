@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from drafter.schemas import Finding
-    from drafter.textio import Decoded
+    from drafter.text.files import Decoded
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -35,7 +35,7 @@ class DocKind(enum.StrEnum):
 
 
 def _read(path: Path) -> Decoded:
-    from drafter.textio import read_text
+    from drafter.text.files import read_text
 
     decoded = read_text(path)
     if decoded.encoding == "gb18030":

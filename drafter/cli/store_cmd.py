@@ -1,6 +1,6 @@
 """Commands of the editorial workflow: submit, queue, show, accept, reject, redraft,
-log, revise, stats, export-evals. Each opens the store, calls :mod:`drafter.workflow`
-or :mod:`drafter.feedback`, and renders the result.
+log, revise, stats, export-evals. Each opens the store, calls :mod:`drafter.store.workflow`
+or :mod:`drafter.store.feedback`, and renders the result.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from drafter.cli._app import (
 
 if TYPE_CHECKING:
     from drafter.schemas import Finding
-    from drafter.store import DraftRecord, Store
+    from drafter.store.database import DraftRecord, Store
 
 
 class StatusChoice(enum.StrEnum):
@@ -49,7 +49,7 @@ ModelOpt = Annotated[
 
 
 def _open(db: Path | None) -> Store:
-    from drafter.store import Store
+    from drafter.store.database import Store
 
     return Store.open(db)
 
@@ -87,7 +87,7 @@ def submit_cmd(
 ) -> None:
     """保存一份报送材料（先落库），再起草；输出一行摘要，以稿件编号结尾。"""
     from drafter.errors import exit_code_for
-    from drafter.workflow import submit
+    from drafter.store.workflow import submit
 
     prof = load_profile_opt(profile)
     org_kind = parse_kind_opt(kind)
@@ -114,7 +114,7 @@ def queue_cmd(
     db: DbOpt = None,
 ) -> None:
     """列出待处理的稿件：状态、单位、标题、错误与警告数。"""
-    from drafter.store import UNDECIDED
+    from drafter.store.database import UNDECIDED
 
     statuses: list[str] | None
     if status is StatusChoice.pending:
@@ -170,7 +170,7 @@ def show_cmd(draft_id: IdArg, db: DbOpt = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from drafter.workflow import brief_text
+    from drafter.store.workflow import brief_text
 
     with _open(db) as store:
         d = store.get_draft(draft_id)
@@ -219,7 +219,7 @@ def accept_cmd(
     db: DbOpt = None,
 ) -> None:
     """采用稿件（有修改时采用最后一次修改稿）。"""
-    from drafter.workflow import accept
+    from drafter.store.workflow import accept
 
     with _open(db) as store:
         d = accept(store, draft_id, expected_version=version)
@@ -233,7 +233,7 @@ def reject_cmd(
     db: DbOpt = None,
 ) -> None:
     """退回稿件，并记录理由。"""
-    from drafter.workflow import reject
+    from drafter.store.workflow import reject
 
     with _open(db) as store:
         d = reject(store, draft_id, why)
@@ -246,7 +246,7 @@ def redraft_cmd(
 ) -> None:
     """重新起草一份稿件（起草失败、中断后，或换一个模型）。"""
     from drafter.errors import exit_code_for
-    from drafter.workflow import redraft
+    from drafter.store.workflow import redraft
 
     prof = load_profile_opt(profile)
     with _open(db) as store:
@@ -260,7 +260,7 @@ def redraft_cmd(
 @app.command("log")
 def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None) -> None:
     """显示一份稿件的全部处理记录，含每次修改的逐句差异。"""
-    from drafter.workflow import format_diff
+    from drafter.store.workflow import format_diff
 
     with _open(db) as store:
         d = store.get_draft(draft_id)
@@ -316,7 +316,7 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None)
 @app.command("revise")
 def revise_cmd(draft_id: IdArg, db: DbOpt = None, profile: ProfileOpt = None) -> None:
     """用 $VISUAL / $EDITOR 修改稿件；保存后检查并记录逐句差异。"""
-    from drafter.workflow import revise
+    from drafter.store.workflow import revise
 
     prof = load_profile_opt(profile)
     with _open(db) as store:
@@ -347,7 +347,7 @@ def stats_cmd(
     db: DbOpt = None,
 ) -> None:
     """编辑工作量统计：采用率、编辑比例（按引擎/模型/提示词版本、按单位类型）、手工修正最多的问题。"""
-    from drafter.feedback import stats
+    from drafter.store.feedback import stats
 
     with _open(db) as store:
         data = stats(store, since=since)
@@ -394,7 +394,7 @@ def export_evals_cmd(
     db: DbOpt = None,
 ) -> None:
     """把已采用、已修改的稿件导出为评测用例（报送材料 + 定稿作为标准答案）。"""
-    from drafter.feedback import export_evals
+    from drafter.store.feedback import export_evals
 
     with _open(db) as store:
         written = export_evals(store, out_dir, since=since)

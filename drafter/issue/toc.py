@@ -4,7 +4,7 @@ The offline rules shorten a lead headline the way the bulletin's editors do:
 drop an event-series prefix before ``——``, keep what follows ``暨`` (the signed
 event of a joint ceremony), name the bulletin's own association by its short
 name, and drop celebratory adverbs (``成功``, ``隆重``, ``顺利``) before the verb.
-When a model is configured the line comes from ``drafter.chain.shorten_headline``
+When a model is configured the line comes from ``drafter.model.chains.shorten_headline``
 instead, and it is kept only if the faithfulness guard finds nothing in it that
 its brief does not say; otherwise the rule-based line is used.
 """
@@ -19,7 +19,7 @@ from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Issue
 
 if TYPE_CHECKING:
-    from drafter.providers import ModelConfig
+    from drafter.model.providers import ModelConfig
 
 __all__ = ["shorten_headline_offline", "toc_line", "toc_lines"]
 
@@ -67,9 +67,9 @@ def toc_line(
     offline = shorten_headline_offline(brief.headline, p)
     if config is None or config.is_offline:
         return offline
-    from drafter.chain import shorten_headline
     from drafter.errors import ModelError
-    from drafter.guard import check_faithfulness
+    from drafter.guard.faithfulness import check_faithfulness
+    from drafter.model.chains import shorten_headline
 
     try:
         line, _stats = shorten_headline(brief.headline, brief.body, config)

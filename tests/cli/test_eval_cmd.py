@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from drafter.cli import app
-from drafter.evaluation import default_cases_dir
+from drafter.eval.runner import default_cases_dir
 
 # A society, a district and a lead story: every section kind, in a few seconds.
 SUBSET = ("society-congress-election", "district-haidian-science-day", "office-lead-visit")
@@ -190,10 +189,9 @@ def test_bad_input_exits_2_with_a_chinese_message(
 def test_record_then_replay_offline_gives_the_same_run(
     runner: CliRunner, cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from drafter.testing import StubServer
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # shared helper (importlib mode)
     from eval_stub import golden_responder
+
+    from drafter.testing import StubServer
 
     monkeypatch.setenv("DRAFTER_API_KEY", "sk-cli-SECRET-77")
     recordings, recorded, replayed = tmp_path / "rec", tmp_path / "a.json", tmp_path / "b.json"
@@ -225,15 +223,15 @@ def test_record_then_replay_offline_gives_the_same_run(
     assert {c["brief"]["provenance"]["engine"] for c in data["cases"]} == {"model"}
 
     # a prompt edited since recording: its calls have no recording, the run says which case
-    import drafter.prompts
+    import drafter.model.prompts
 
     edited = tmp_path / "prompts"
-    shutil.copytree(drafter.prompts.prompts_dir(), edited)
+    shutil.copytree(drafter.model.prompts.prompts_dir(), edited)
     prose = edited / "write_prose.yaml"
     prose.write_text(
         prose.read_text(encoding="utf-8").replace("你是", "你是资深的", 1), encoding="utf-8"
     )
-    monkeypatch.setattr(drafter.prompts, "prompts_dir", lambda: edited)
+    monkeypatch.setattr(drafter.model.prompts, "prompts_dir", lambda: edited)
     res = runner.invoke(app, [*common, "--replay", "--recordings", str(recordings), "-j", "1"])
     assert res.exit_code == 2, res.output
     assert "找不到这次模型调用的录制" in res.stderr

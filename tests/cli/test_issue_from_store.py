@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,9 @@ from typer.testing import CliRunner
 
 from drafter.cli import app
 from drafter.issue import parse_issue
-from drafter.store import Store
+from drafter.store.database import Store
 
 TESTS = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(TESTS))  # shared test data (pytest runs --import-mode=importlib)
 from workflow_data import REPORTS, write_report  # noqa: E402
 
 runner = CliRunner()

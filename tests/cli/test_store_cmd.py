@@ -16,11 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from drafter.cli import app
-from drafter.store import Store
+from drafter.store.database import Store
 
 TESTS = Path(__file__).resolve().parent.parent
 REPO = TESTS.parent
-sys.path.insert(0, str(TESTS))  # the shared test data module (pytest runs --import-mode=importlib)
 from workflow_data import write_report  # noqa: E402
 
 runner = CliRunner()
@@ -382,7 +381,7 @@ def test_stats_text_and_since(tmp_path: Path) -> None:
 
 
 def test_export_evals_writes_cases(tmp_path: Path) -> None:
-    from drafter.evaluation import load_cases
+    from drafter.eval.runner import load_cases
 
     accepted = _submit(tmp_path, "society")
     _submit(tmp_path, "district")  # still pending: not exported

@@ -84,9 +84,9 @@ def _install_fake_chain(monkeypatch: pytest.MonkeyPatch, answer: str) -> list[st
         calls.append(headline)
         return answer, object()
 
-    fake = types.ModuleType("drafter.chain")
+    fake = types.ModuleType("drafter.model.chains")
     fake.shorten_headline = shorten_headline  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "drafter.chain", fake)
+    monkeypatch.setitem(sys.modules, "drafter.model.chains", fake)
     return calls
 
 
@@ -100,9 +100,9 @@ def _install_fake_guard(monkeypatch: pytest.MonkeyPatch, unsupported: str | None
             ]
         return []
 
-    fake = types.ModuleType("drafter.guard")
+    fake = types.ModuleType("drafter.guard.faithfulness")
     fake.check_faithfulness = check_faithfulness  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "drafter.guard", fake)
+    monkeypatch.setitem(sys.modules, "drafter.guard.faithfulness", fake)
 
 
 def _lead(fixture_briefs: list[Brief]) -> Brief:
@@ -132,7 +132,7 @@ def test_model_line_with_a_new_entity_falls_back(
 def test_model_line_checked_by_the_real_guard(
     monkeypatch: pytest.MonkeyPatch, fixture_briefs: list[Brief], profile: Profile
 ) -> None:
-    pytest.importorskip("drafter.guard", reason="the faithfulness guard is not installed")
+    pytest.importorskip("drafter.guard.faithfulness", reason="the faithfulness guard is not installed")
     _install_fake_chain(monkeypatch, "市科协与延庆区签署8项共建协议")
     lead = _lead(fixture_briefs)
     line = toc_line(lead, profile=profile, config=_Config())  # type: ignore[arg-type]

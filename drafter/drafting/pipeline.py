@@ -1,0 +1,556 @@
+"""The drafting pipeline: engine → gates → bounded repair → Brief.
+
+One report in, one :class:`~drafter.schemas.Brief` out. The engine is the offline
+extractive engine when no model is configured, else the model chain (facts, then prose).
+The model writes prose only (headline + paragraphs); attribution, event date, section
+and lead flag are set here from the report's fields (:func:`place`).
+
+Every brief passes the same gates (:func:`gate`): schema validation, mechanical autofix
+plus lint, and the faithfulness guard. While error findings remain and the repair budget
+lasts, the model is asked to repair its prose, given the current prose and only the
+current findings. The result is ``ready`` or ``needs_review`` with its findings; it is
+never silently shipped and never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import ValidationError
+
+from drafter.brieftext import parse_brief, render_brief_md, split_attribution, split_paragraphs
+from drafter.errors import ModelError, OutputValidationError
+from drafter.profile import Profile, load_profile
+from drafter.schemas import Brief, Facts, Finding, Provenance, Report, TokenUsage
+
+if TYPE_CHECKING:
+    from drafter.model.chains import CallStats, Prose
+    from drafter.model.providers import ModelConfig
+
+__all__ = [
+    "ChainBackend",
+    "ModelBackend",
+    "ProseStep",
+    "check",
+    "draft",
+    "gate",
+    "is_lead",
+    "place",
+    "schema_findings",
+    "select_examples",
+]
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_BUDGET_SHARE = 4
+"""Few-shot examples may take at most 1/N of the model's context budget."""
+
+
+@dataclass(frozen=True)
+class ProseStep:
+    """One prose answer of the model (a first draft or a repair) and what it cost."""
+
+    headline: str
+    paragraphs: list[str]
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    calls: int = 1
+    prompt_id: str | None = None
+    prompt_version: str | None = None
+
+
+class ModelBackend(Protocol):
+    """What the pipeline needs from a model: facts, prose, repaired prose.
+
+    A malformed or schema-violating answer raises :class:`OutputValidationError`
+    (one failed attempt); an endpoint that fails after its retries raises
+    :class:`ModelError`. The default backend wraps :mod:`drafter.model.chains`; tests and
+    evaluation may pass their own.
+    """
+
+    model_name: str | None
+
+    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]: ...
+
+    def prose(
+        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
+    ) -> ProseStep: ...
+
+    def repair(
+        self,
+        report: Report,
+        facts: Facts,
+        step: ProseStep,
+        findings: list[Finding],
+        profile: Profile,
+    ) -> ProseStep: ...
+
+
+# -- placement: everything that is not prose comes from fields -------------------------
+
+
+def is_lead(report: Report, profile: Profile) -> bool:
+    return report.lead or report.kind in profile.lead_kinds
+
+
+def place(brief: Brief, report: Report, profile: Profile) -> Brief:
+    """Set attribution, section, lead flag, kind and source id from the report.
+
+    Whatever the engine wrote there is overwritten: a model's own attribution at the end
+    of its last paragraph is cut off, and the report's short name is used instead.
+    """
+    lead = is_lead(report, profile)
+    paragraphs = _clean_paragraphs(brief.paragraphs)
+    return brief.model_copy(
+        update={
+            "headline": _clean_headline(brief.headline),
+            "paragraphs": paragraphs or brief.paragraphs,
+            "attribution": None if lead else report.org_short,
+            "section": "lead" if lead else _section(report, profile),
+            "lead": lead,
+            "kind": report.kind,
+            "source_id": report.id,
+        }
+    )
+
+
+def _section(report: Report, profile: Profile) -> str:
+    key = profile.section_for_kind(report.kind)
+    # A lead-story kind flagged as not lead still needs a grouped section.
+    return profile.ordered_sections()[0].key if key == "lead" else key
+
+
+def _clean_headline(headline: str) -> str:
+    line = headline.strip().splitlines()[0] if headline.strip() else headline
+    return line.lstrip("#").strip().strip("*").strip() or headline
+
+
+def _clean_paragraphs(paragraphs: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for p in paragraphs:
+        out.extend(split_paragraphs(p))
+    if out:
+        body, _attr = split_attribution(out[-1])
+        if body:
+            out[-1] = body
+        else:
+            out.pop()
+    return out
+
+
+# -- gates ----------------------------------------------------------------------------
+
+
+def schema_findings(brief: Brief) -> list[Finding]:
+    """Structural problems that make a brief unusable: each is an error finding."""
+    try:
+        Brief.model_validate(brief.model_dump())
+    except ValidationError as exc:
+        return [
+            Finding(
+                rule="schema.invalid",
+                severity="error",
+                message=f"稿件结构不符合要求：{'.'.join(str(x) for x in e['loc'])}：{e['msg']}",
+            )
+            for e in exc.errors()
+        ]
+    findings: list[Finding] = []
+    if "\n" in brief.headline.strip():
+        findings.append(Finding(rule="schema.headline", severity="error", message="标题必须是一行"))
+    if any(not p.strip() for p in brief.paragraphs):
+        findings.append(
+            Finding(rule="schema.paragraph", severity="error", message="正文中有空段落")
+        )
+    return findings
+
+
+def gate(brief: Brief, report: Report, profile: Profile) -> tuple[Brief, list[Finding]]:
+    """Schema → mechanical autofix + lint → faithfulness guard.
+
+    Returns the fixed brief and every finding on it. The same gate serves a model
+    draft, an offline draft and an editor's revision.
+    """
+    from drafter.guard.faithfulness import check_faithfulness
+    from drafter.style import fix_brief, lint_brief
+
+    problems = schema_findings(brief)
+    if problems:
+        return brief, problems
+    fixed, _changes = fix_brief(brief, profile)
+    expected = None if fixed.lead else report.org_short
+    findings = lint_brief(fixed, profile, expected_attribution=expected)
+    findings += check_faithfulness(fixed, report, profile, main_org=report.org_short)
+    return fixed, findings
+
+
+def _errors(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
+
+
+def _finish(brief: Brief, findings: list[Finding], provenance: Provenance) -> Brief:
+    status = "needs_review" if _errors(findings) else "ready"
+    return brief.model_copy(
+        update={"findings": findings, "status": status, "provenance": provenance}
+    )
+
+
+# -- the pipeline ---------------------------------------------------------------------
+
+
+def draft(
+    report: Report,
+    *,
+    profile: Profile | None = None,
+    config: ModelConfig | None = None,
+    model: str | None = None,
+    examples: Sequence[Brief] | None = None,
+    max_repairs: int | None = None,
+    backend: ModelBackend | None = None,
+) -> Brief:
+    """Draft a brief from ``report``: offline when no model is configured.
+
+    ``model`` (a model name or ``"offline"``) is used only when ``config`` is not given;
+    ``backend`` replaces the model chain (evaluation, tests). ``examples`` are accepted
+    briefs; those of the report's kind are offered to the model as few-shot examples,
+    within a token budget. ``max_repairs`` defaults to ``profile.model.max_repairs``.
+
+    Raises :class:`ModelError` when the endpoint fails after its retries, and
+    :class:`OutputValidationError` when no answer ever passed schema validation.
+    """
+    profile = profile or load_profile()
+    if backend is None:
+        config = config or _resolve_config(model, profile)
+        if config.is_offline:
+            return _draft_offline(report, profile)
+        backend = ChainBackend(config)
+    repairs = profile.model.max_repairs if max_repairs is None else max(0, max_repairs)
+    return _draft_model(report, profile, backend, list(examples or []), repairs)
+
+
+def _resolve_config(model: str | None, profile: Profile) -> ModelConfig:
+    from drafter.model.providers import ModelConfig
+
+    return ModelConfig.resolve(model=model, profile=profile)
+
+
+def _draft_offline(report: Report, profile: Profile) -> Brief:
+    from drafter.offline.engine import draft_offline
+
+    brief = place(draft_offline(report, profile), report, profile)
+    fixed, findings = gate(brief, report, profile)
+    provenance = brief.provenance.model_copy(
+        update={"engine": "offline", "calls": 0, "attempts": 1, "source_file": report.source_path}
+    )
+    return _finish(fixed, findings, provenance)
+
+
+@dataclass
+class _Tally:
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    calls: int = 0
+    attempts: int = 0
+
+    def add(self, usage: TokenUsage, calls: int) -> None:
+        self.usage = self.usage + usage
+        self.calls += calls
+
+
+def _draft_model(
+    report: Report,
+    profile: Profile,
+    backend: ModelBackend,
+    examples: list[Brief],
+    max_repairs: int,
+) -> Brief:
+    tally = _Tally()
+    facts = _facts(report, profile, backend, tally, 1 + max_repairs)
+    shots = select_examples(examples, report, profile)
+    event_date = _event_date(facts, report)
+
+    step: ProseStep | None = None  # the latest prose that passed schema validation
+    brief: Brief | None = None
+    findings: list[Finding] = []
+    failure: OutputValidationError | None = None  # of the latest attempt, if it failed
+    prompt: tuple[str | None, str | None] = (None, None)  # the drafting prompt, not repair's
+    for attempt in range(1 + max_repairs):
+        tally.attempts = attempt + 1
+        try:
+            if step is None:
+                candidate = backend.prose(report, facts, profile, shots)
+                prompt = (candidate.prompt_id, candidate.prompt_version)
+            else:
+                # Only the current findings: earlier failed attempts are not piled on.
+                candidate = backend.repair(report, facts, step, findings, profile)
+            tally.add(candidate.usage, candidate.calls)
+            built = _build(candidate, report, profile, event_date)
+        except OutputValidationError as exc:
+            failure = exc
+            tally.add(_usage_of(exc), int(exc.usage.get("calls", 1)))
+            log.info("attempt %d: output failed schema validation", attempt + 1)
+            continue
+        except ModelError as exc:
+            _with_context(exc, report)
+            raise
+        failure = None
+        brief, findings = gate(built, report, profile)
+        # A repair starts from the autofixed prose: the findings' locations refer to it.
+        step = replace(candidate, headline=brief.headline, paragraphs=list(brief.paragraphs))
+        if not _errors(findings):
+            break
+
+    if brief is None or step is None:
+        raise OutputValidationError(
+            f"模型输出在 {tally.attempts} 次尝试中都不符合格式要求"
+            + (f"：{failure.message}" if failure else ""),
+            hint="可换用 --method json_mode 或 function_calling 再试，或改用 --model offline",
+            raw_output=failure.raw_output if failure else "",
+            attempts=tally.attempts,
+            usage={
+                "prompt_tokens": tally.usage.prompt_tokens,
+                "completion_tokens": tally.usage.completion_tokens,
+            },
+            report_id=report.id,
+            source=report.source_path,
+        )
+    if failure is not None:
+        # The last repair was unusable: the previous prose stands, and says so.
+        findings = [*findings, _schema_failure(failure, tally.attempts)]
+    provenance = Provenance(
+        engine="model",
+        model=backend.model_name,
+        prompt_id=prompt[0],
+        prompt_version=prompt[1],
+        usage=tally.usage,
+        calls=tally.calls,
+        attempts=tally.attempts,
+        source_file=report.source_path,
+    )
+    return _finish(brief, findings, provenance)
+
+
+def _facts(
+    report: Report, profile: Profile, backend: ModelBackend, tally: _Tally, tries: int
+) -> Facts:
+    """Extract facts; a malformed answer is retried within the same bound as prose."""
+    for attempt in range(1, tries + 1):
+        try:
+            facts, usage, calls = backend.facts(report, profile)
+        except OutputValidationError as exc:
+            tally.add(_usage_of(exc), int(exc.usage.get("calls", 1)))
+            if attempt == tries:
+                _with_context(exc, report)
+                raise
+            log.info("facts attempt %d: output failed schema validation", attempt)
+            continue
+        except ModelError as exc:
+            _with_context(exc, report)
+            raise
+        tally.add(usage, calls)
+        return facts
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _schema_failure(exc: OutputValidationError, attempt: int) -> Finding:
+    return Finding(
+        rule="schema.invalid",
+        severity="error",
+        message=f"第{attempt}次尝试的模型输出不符合格式要求，保留上一稿：{exc.message}",
+        excerpt=exc.raw_output[:200] or None,
+    )
+
+
+def _build(step: ProseStep, report: Report, profile: Profile, event_date: dt.date | None) -> Brief:
+    """Prose + fields → Brief; a structurally unusable answer is a failed attempt."""
+    raw_text = step.headline + "\n" + "\n".join(step.paragraphs)
+    paragraphs = _clean_paragraphs(step.paragraphs)
+    headline = _clean_headline(step.headline)
+    if not headline.strip() or not paragraphs:
+        raise OutputValidationError(
+            "模型输出缺少标题或正文", raw_output=raw_text, attempts=1, usage={"calls": 0}
+        )
+    brief = place(
+        Brief(
+            headline=headline,
+            paragraphs=paragraphs,
+            section="lead",
+            event_date=event_date,
+            provenance=Provenance(engine="model"),
+        ),
+        report,
+        profile,
+    )
+    problems = schema_findings(brief)
+    if problems:
+        raise OutputValidationError(
+            f"模型输出不符合稿件格式：{problems[0].message}",
+            raw_output=raw_text,
+            attempts=1,
+            usage={"calls": 0},
+        )
+    return brief
+
+
+def _event_date(facts: Facts, report: Report) -> dt.date | None:
+    """The first extracted event date whose wording the report really contains."""
+    for d in facts.event_dates:
+        if d.date is not None and d.text and d.text in report.text:
+            return d.date
+    return None
+
+
+def _with_context(exc: ModelError, report: Report) -> None:
+    exc.context.setdefault("report_id", report.id)
+    if report.source_path:
+        exc.context.setdefault("source", report.source_path)
+
+
+def _usage_of(exc: OutputValidationError) -> TokenUsage:
+    return TokenUsage(
+        prompt_tokens=int(exc.usage.get("prompt_tokens", 0)),
+        completion_tokens=int(exc.usage.get("completion_tokens", 0)),
+        estimated=bool(exc.usage.get("estimated", 0)),
+    )
+
+
+def select_examples(
+    examples: Sequence[Brief],
+    report: Report,
+    profile: Profile,
+    *,
+    budget: int | None = None,
+    count: Callable[[str], int] | None = None,
+) -> list[Brief]:
+    """Accepted briefs of the report's kind, in the given order, within a token budget."""
+    if not examples:
+        return []
+    if count is None:
+        from drafter.model.tokens import count_tokens
+
+        count = count_tokens
+    limit = profile.model.context_tokens // EXAMPLE_BUDGET_SHARE if budget is None else budget
+    chosen: list[Brief] = []
+    used = 0
+    for ex in examples:
+        if ex.kind not in (None, report.kind):
+            continue
+        cost = count(render_brief_md(ex))
+        if used + cost > limit:
+            continue  # a shorter one further on may still fit
+        chosen.append(ex)
+        used += cost
+    return chosen
+
+
+# -- the default backend: drafter.model.chains -----------------------------------------------
+
+
+class ChainBackend:
+    """:class:`ModelBackend` over the LCEL chains of :mod:`drafter.model.chains`.
+
+    ``chat_model`` (a LangChain ``BaseChatModel``; typed ``Any`` so that this module
+    never imports LangChain) replaces the model built from ``config``, e.g. a
+    :class:`~drafter.testing.ScriptedChatModel` in tests.
+    """
+
+    def __init__(self, config: ModelConfig, *, chat_model: Any = None) -> None:
+        self.config = config
+        self.chat_model = chat_model
+        self.model_name: str | None = config.model
+
+    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
+        from drafter.model.chains import extract_facts
+
+        facts, stats = extract_facts(
+            report, self.config, profile=profile, chat_model=self.chat_model
+        )
+        return facts, stats.usage, stats.calls
+
+    def prose(
+        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
+    ) -> ProseStep:
+        from drafter.model.chains import write_prose
+
+        prose, stats = write_prose(
+            report,
+            facts,
+            self.config,
+            profile=profile,
+            examples=examples,
+            chat_model=self.chat_model,
+        )
+        return _step(prose, stats)
+
+    def repair(
+        self,
+        report: Report,
+        facts: Facts,
+        step: ProseStep,
+        findings: list[Finding],
+        profile: Profile,
+    ) -> ProseStep:
+        from drafter.model.chains import Prose, repair_prose
+
+        current = Prose(headline=step.headline, paragraphs=list(step.paragraphs))
+        prose, stats = repair_prose(
+            report, facts, current, findings, self.config, profile=profile,
+            chat_model=self.chat_model,
+        )  # fmt: skip
+        return _step(prose, stats)
+
+
+def _step(prose: Prose, stats: CallStats) -> ProseStep:
+    return ProseStep(
+        headline=prose.headline,
+        paragraphs=list(prose.paragraphs),
+        usage=stats.usage,
+        calls=stats.calls,
+        prompt_id=stats.prompt_id,
+        prompt_version=stats.prompt_version,
+    )
+
+
+# -- checking any brief ---------------------------------------------------------------
+
+
+def check(
+    brief: Brief | str,
+    source: Report | str | None = None,
+    *,
+    profile: Profile | None = None,
+) -> list[Finding]:
+    """Lint and guard any brief (a draft or one an editor wrote) against its source.
+
+    A ``str`` brief is Markdown or Brief JSON; a ``str`` source is the report's text.
+    Without a source only lint runs. Nothing is fixed: the findings are on the text
+    as given.
+    """
+    from drafter.style import lint_brief
+
+    profile = profile or load_profile()
+    if isinstance(brief, str):
+        brief = parse_brief(brief, profile=profile)
+    if source is None:
+        return list(lint_brief(brief, profile, expected_attribution=None))
+    from drafter.guard.faithfulness import check_faithfulness
+
+    if isinstance(source, str):
+        from drafter.ingest.report import report_from_text
+
+        report = report_from_text(source, profile=profile)
+    else:
+        report = source
+    expected = None if brief.lead else report.org_short
+    findings = list(lint_brief(brief, profile, expected_attribution=expected))
+    findings += check_faithfulness(brief, report, profile, main_org=report.org_short)
+    if brief.source_id is not None and brief.source_id != report.id:
+        findings.append(
+            Finding(
+                rule="check.source",
+                severity="warning",
+                message=f"稿件记录的来源材料（{brief.source_id}）与所给材料（{report.id}）不是同一份",
+            )
+        )
+    return findings

@@ -1,0 +1,288 @@
+"""Deterministic scorers for eval samples, in the Sample / Scorer / Score vocabulary.
+
+A *scorer* takes a :class:`Sample` (the case, its report and the drafted brief) and
+returns a :class:`Score`: a value, whether it passed, and a short explanation. Scorers
+never call a model; the optional model-graded scorer lives in :mod:`drafter.eval.grading`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz.distance import LCSseq, Levenshtein
+
+from drafter.brieftext import render_brief_md
+from drafter.profile import Profile
+from drafter.schemas import Brief, OrgKind, Report
+
+__all__ = [
+    "SCORERS",
+    "Case",
+    "Sample",
+    "Score",
+    "Scorer",
+    "edit_ratio",
+    "rouge_l_f1",
+]
+
+_CLOSING_PUNCT = "。，；：！？、.,;:!?"
+
+
+class Case(BaseModel):
+    """One eval case: a raw report plus what a good brief must show."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    report: str = Field(description="report file name, relative to the case directory")
+    org: str | None = None
+    kind: OrgKind | None = None
+    title: str | None = None
+    received: dt.date | None = Field(default=None, description="anchors relative dates")
+    lead: bool | None = None
+    expected_section: str | None = None
+    expected_attribution: str | None = Field(
+        default=None, description="short name; empty string = lead story, none expected"
+    )
+    expected_date: str | None = Field(default=None, description="date lead, e.g. 5月8日 or 近日")
+    golden: str | None = Field(default=None, description="golden brief file (Markdown)")
+    must_mention: list[str] = Field(default_factory=list)
+    max_length: int | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class Sample:
+    case: Case
+    report: Report
+    brief: Brief
+    profile: Profile
+    golden: Brief | None = None
+    toc_line: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Score(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: float
+    passed: bool
+    explanation: str = ""
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+Scorer = Callable[[Sample], Score | None]
+"""A scorer returns None when it does not apply to the case (e.g. no golden brief)."""
+
+
+def rouge_l_f1(candidate: str, reference: str) -> float:
+    """Character-level ROUGE-L F1: Chinese needs no segmentation for this to mean something.
+
+    (rouge-chinese on unsegmented text silently scores 0, so characters are the unit.)
+    """
+    cand = _chars(candidate)
+    ref = _chars(reference)
+    if not cand or not ref:
+        return 0.0
+    lcs = LCSseq.similarity(cand, ref)
+    if lcs == 0:
+        return 0.0
+    p, r = lcs / len(cand), lcs / len(ref)
+    return 2 * p * r / (p + r)
+
+
+def edit_ratio(candidate: str, reference: str) -> float:
+    """Normalized character-level Levenshtein distance: 0 = identical, 1 = nothing shared."""
+    return float(Levenshtein.normalized_distance(candidate, reference))
+
+
+def _chars(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _full_text(brief: Brief) -> str:
+    return render_brief_md(brief)
+
+
+# -- scorers ---------------------------------------------------------------------
+
+
+def schema_valid(s: Sample) -> Score:
+    try:
+        Brief.model_validate(s.brief.model_dump())
+    except ValidationError as exc:
+        return Score(value=0, passed=False, explanation=str(exc.errors()[0]["msg"]))
+    return Score(value=1, passed=True)
+
+
+def lint_errors(s: Sample) -> Score:
+    from drafter.style import lint_brief
+
+    findings = lint_brief(
+        s.brief, s.profile, expected_attribution=None if s.brief.lead else s.report.org_short
+    )
+    errors = [f for f in findings if f.severity == "error"]
+    per_rule = Counter(f.rule for f in errors)
+    warnings = Counter(f.rule for f in findings if f.severity == "warning")
+    return Score(
+        value=len(errors),
+        passed=not errors,
+        explanation="；".join(f"{f.rule}: {f.message}" for f in errors[:3]),
+        detail={"errors": dict(per_rule), "warnings": dict(warnings)},
+    )
+
+
+def guard_errors(s: Sample) -> Score:
+    from drafter.guard.faithfulness import check_faithfulness
+
+    findings = check_faithfulness(s.brief, s.report, s.profile, main_org=s.report.org_short)
+    errors = [f for f in findings if f.severity == "error"]
+    return Score(
+        value=len(errors),
+        passed=not errors,
+        explanation="；".join(f"{f.rule}: {f.excerpt}" for f in errors[:5]),
+        detail={"unsupported": [f.excerpt for f in errors]},
+    )
+
+
+def status_ready(s: Sample) -> Score:
+    ok = s.brief.status == "ready"
+    return Score(value=1 if ok else 0, passed=ok, explanation=s.brief.status)
+
+
+def attribution(s: Sample) -> Score | None:
+    expected = s.case.expected_attribution
+    if expected is None:
+        return None
+    got = s.brief.attribution or ""
+    ok = got == expected
+    return Score(value=1 if ok else 0, passed=ok, explanation=f"期望“{expected}”，实际“{got}”")
+
+
+def section(s: Sample) -> Score | None:
+    expected = s.case.expected_section
+    if expected is None:
+        return None
+    ok = s.brief.section == expected
+    return Score(
+        value=1 if ok else 0,
+        passed=ok,
+        explanation=f"期望 {expected}，实际 {s.brief.section}",
+    )
+
+
+_PURPOSE = re.compile(r"^为[^，。]{1,60}，")
+
+
+def date_lead(s: Sample) -> Score | None:
+    expected = s.case.expected_date
+    if expected is None:
+        return None
+    first = _PURPOSE.sub("", s.brief.paragraphs[0])
+    ok = first.startswith(expected)
+    return Score(
+        value=1 if ok else 0,
+        passed=ok,
+        explanation=f"首句应以“{expected}”开头：{first[:16]}…",
+    )
+
+
+def length(s: Sample) -> Score:
+    limits = s.profile.limits
+    n = s.brief.text_length()
+    upper = limits.lead_body_max if s.brief.lead else limits.body_max
+    if s.case.max_length is not None:
+        upper = min(upper, s.case.max_length)
+    paras = len(s.brief.paragraphs)
+    ok = limits.body_min <= n <= upper and limits.paragraphs_min <= paras <= limits.paragraphs_max
+    return Score(
+        value=n,
+        passed=ok,
+        explanation=f"正文 {n} 字（{limits.body_min}–{upper}），{paras} 段",
+    )
+
+
+def headline(s: Sample) -> Score:
+    h = s.brief.headline
+    problems = []
+    if h and h[-1] in _CLOSING_PUNCT:
+        problems.append("标题以标点结尾")
+    if len(h) > s.profile.limits.headline_max:
+        problems.append(f"标题 {len(h)} 字，超过 {s.profile.limits.headline_max}")
+    if len(h) < s.profile.limits.headline_min:
+        problems.append(f"标题仅 {len(h)} 字")
+    if "\n" in h:
+        problems.append("标题换行")
+    return Score(value=len(h), passed=not problems, explanation="；".join(problems))
+
+
+def must_mention(s: Sample) -> Score | None:
+    if not s.case.must_mention:
+        return None
+    text = _full_text(s.brief)
+    missing = [m for m in s.case.must_mention if m not in text]
+    found = len(s.case.must_mention) - len(missing)
+    return Score(
+        value=found / len(s.case.must_mention),
+        passed=not missing,
+        explanation="缺少：" + "、".join(missing) if missing else "",
+    )
+
+
+def golden_rouge_l(s: Sample) -> Score | None:
+    if s.golden is None:
+        return None
+    value = rouge_l_f1(s.brief.body, s.golden.body)
+    return Score(value=round(value, 4), passed=True, explanation="字级 ROUGE-L F1（参考值）")
+
+
+def golden_edit_ratio(s: Sample) -> Score | None:
+    if s.golden is None:
+        return None
+    value = edit_ratio(_full_text(s.brief), _full_text(s.golden))
+    return Score(value=round(value, 4), passed=True, explanation="与金标稿的编辑比例（参考值）")
+
+
+def toc_line(s: Sample) -> Score | None:
+    """The 目录提要 line for a lead story: short, no punctuation, nothing new."""
+    if s.toc_line is None:
+        return None
+    from drafter.guard.faithfulness import check_faithfulness
+
+    line = s.toc_line
+    problems = []
+    if not line or line[-1] in _CLOSING_PUNCT:
+        problems.append("目录行为空或以标点结尾")
+    if len(line) > len(s.brief.headline):
+        problems.append("目录行比标题还长")
+    source = s.brief.headline + "\n\n" + s.brief.body
+    invented = [
+        f.excerpt for f in check_faithfulness(line, source, s.profile) if f.severity == "error"
+    ]
+    if invented:
+        problems.append("目录行引入了标题和正文中没有的内容：" + "、".join(map(str, invented)))
+    return Score(value=len(line), passed=not problems, explanation="；".join(problems))
+
+
+SCORERS: dict[str, Scorer] = {
+    "schema_valid": schema_valid,
+    "status_ready": status_ready,
+    "lint_errors": lint_errors,
+    "guard_errors": guard_errors,
+    "attribution": attribution,
+    "section": section,
+    "date_lead": date_lead,
+    "length": length,
+    "headline": headline,
+    "must_mention": must_mention,
+    "rouge_l": golden_rouge_l,
+    "edit_ratio": golden_edit_ratio,
+    "toc_line": toc_line,
+}
+"""Every deterministic scorer, by the name used in reports and baselines."""

@@ -1,0 +1,530 @@
+"""Which model drafter talks to, and how: configuration, the chat model factory, errors.
+
+Any OpenAI-compatible endpoint works; the structured-output method is the one
+setting that differs between them (``--structured-output`` / profile
+``[model] structured_output``):
+
+================================  ================================================
+endpoint                          advice
+================================  ================================================
+OpenAI (gpt-4o, gpt-4.1, o*)      ``json_schema`` (the default)
+DeepSeek (api.deepseek.com)       ``function_calling`` or ``json_mode``:
+                                  it rejects ``response_format`` json_schema
+Qwen, DashScope compatible mode   ``function_calling`` or ``json_mode``
+vLLM                              ``json_schema`` (guided decoding)
+Ollama (``/v1``)                  ``json_schema`` (Ollama ≥ 0.5) or ``json_mode``
+llama.cpp server                  ``json_mode``: it rejects strict json_schema
+================================  ================================================
+
+``function_calling`` forces the tool with ``tool_choice`` and sends
+``parallel_tool_calls: false``; an endpoint that rejects either works with
+``json_mode``, where the schema is stated in the prompt instead. ``json_schema`` is
+sent with ``strict: false``: strict mode would require every field, and the answer
+is validated by drafter anyway.
+
+Resolution order of every setting: flags > environment (``DRAFTER_MODEL``,
+``DRAFTER_BASE_URL``, ``DRAFTER_API_KEY``, ``DRAFTER_STRUCTURED_OUTPUT``; then
+``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``) > the profile's ``[model]`` table. No model,
+or the model ``offline``, means the offline engine.
+
+Retries: the openai client retries 408/409/429/5xx, timeouts and dropped
+connections ``max_retries`` times with exponential backoff (0.5 s doubling to 8 s,
+jittered) and honours ``Retry-After``; drafter does not add a second retry layer.
+The API key is a ``SecretStr``: it is never logged, never part of an error message,
+a cache key or a recording. LangSmith tracing is forced off (no telemetry).
+
+LangChain and openai are imported inside functions only: importing
+``langchain_openai`` costs about two seconds that ``drafter lint`` must not pay.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from drafter.errors import ConfigError, DrafterError, ModelError
+from drafter.model.tokens import count_tokens
+
+if TYPE_CHECKING:
+    from langchain_core.caches import BaseCache
+    from langchain_core.language_models import BaseChatModel
+
+    from drafter.profile import Profile
+
+__all__ = [
+    "METHODS",
+    "OFFLINE",
+    "Method",
+    "ModelConfig",
+    "RecordMode",
+    "build_chat_model",
+    "clear_built_models",
+    "count_tokens",
+    "disable_telemetry",
+    "model_error",
+    "semantic_params",
+]
+
+log = logging.getLogger(__name__)
+
+Method = Literal["json_schema", "function_calling", "json_mode"]
+RecordMode = Literal["off", "record", "replay"]
+METHODS: tuple[Method, ...] = ("json_schema", "function_calling", "json_mode")
+OFFLINE = "offline"
+
+# A local server (Ollama, llama.cpp, vLLM) needs no key, but the openai client
+# insists on one; this placeholder is sent instead.
+_NO_KEY = "not-needed"
+# Replay never reaches the network; an unroutable address makes sure of it.
+_REPLAY_URL = "http://127.0.0.1:9/v1"
+
+
+def disable_telemetry() -> None:
+    """Force LangSmith tracing off, whatever the environment says."""
+    for var in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING"):
+        os.environ[var] = "false"
+
+
+def _env(*names: str) -> str | None:
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def _check_url(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"模型接口地址无效：{url}",
+            hint="应为 http(s)://主机[:端口]/v1 形式，例如 https://api.deepseek.com/v1",
+            base_url=url,
+        )
+    return url.rstrip("/")
+
+
+class ModelConfig(BaseModel):
+    """Everything needed to call one model. Frozen, so it can key caches of clients.
+
+    ``api_key`` is a :class:`~pydantic.SecretStr`: its ``repr`` and ``str`` show
+    asterisks, and :meth:`describe` leaves it out.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    base_url: str | None = None
+    api_key: SecretStr | None = Field(default=None, repr=False)
+    method: Method = "json_schema"
+    timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    context_tokens: int = Field(default=8000, ge=256)
+    cache: bool = Field(default=True, description="use the persistent response cache")
+    cache_path: Path | None = Field(default=None, description="SQLite file; None = user cache")
+    recording_mode: RecordMode = Field(
+        default="off", description="record: write recordings; replay: answer only from them"
+    )
+    recordings: Path | None = Field(default=None, description="directory of recordings")
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_url(value) if value else None
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, value: str | None) -> str | None:
+        return value.strip() or None if value else None
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        method: str | None = None,
+        profile: Profile | None = None,
+        **overrides: Any,
+    ) -> ModelConfig:
+        """Resolve flags > environment > profile into a config.
+
+        ``overrides`` sets any other field (``timeout``, ``cache``, ``recording_mode`` …).
+        """
+        if profile is None:
+            from drafter.profile import load_profile
+
+            profile = load_profile()
+        ms = profile.model
+        chosen_method = method or _env("DRAFTER_STRUCTURED_OUTPUT") or ms.structured_output
+        if chosen_method not in METHODS:
+            raise ConfigError(
+                f"不支持的结构化输出方式：{chosen_method}",
+                hint=f"可选：{', '.join(METHODS)}（DeepSeek、llama.cpp 请用 function_calling 或 json_mode）",
+                method=chosen_method,
+            )
+        url = base_url or _env("DRAFTER_BASE_URL", "OPENAI_BASE_URL") or ms.base_url
+        key = api_key or _env("DRAFTER_API_KEY", "OPENAI_API_KEY")
+        values: dict[str, Any] = {
+            "model": model or _env("DRAFTER_MODEL") or ms.model,
+            "base_url": url,
+            "api_key": SecretStr(key) if key else None,
+            "method": chosen_method,
+            "timeout": ms.timeout,
+            "max_retries": ms.max_retries,
+            "temperature": ms.temperature,
+            "context_tokens": ms.context_tokens,
+        }
+        values.update(overrides)
+        try:
+            return cls.model_validate(values)
+        except ValueError as exc:
+            raise ConfigError(
+                f"模型配置无效：{_first_error(exc)}", hint="请检查命令行参数和环境变量"
+            ) from None
+
+    @property
+    def is_offline(self) -> bool:
+        """True when no model is configured or the model is ``offline``."""
+        return not self.model or self.model.strip().lower() == OFFLINE
+
+    def describe(self) -> dict[str, Any]:
+        """The config for logs and reports: never the key, only whether one is set."""
+        return {
+            "model": self.model,
+            "base_url": self.base_url,
+            "api_key_set": self.api_key is not None,
+            "method": self.method,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "recording_mode": self.recording_mode,
+        }
+
+    def resolved_cache_path(self) -> Path:
+        """The SQLite response cache: ``cache_path``, ``$DRAFTER_CACHE_DIR``, or the user cache."""
+        if self.cache_path is not None:
+            return self.cache_path
+        env = _env("DRAFTER_CACHE_DIR")
+        if env:
+            return Path(env) / "responses.sqlite"
+        import platformdirs
+
+        return platformdirs.user_cache_path("drafter") / "responses.sqlite"
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(exc)
+
+
+# Constructor arguments that say where and how to connect, not what to ask: left
+# out of recording keys so a recording made against one endpoint replays anywhere.
+_TRANSPORT_KWARGS = frozenset(
+    {
+        "openai_api_base",
+        "base_url",
+        "openai_api_key",
+        "api_key",
+        "request_timeout",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "http_async_client",
+        "openai_organization",
+        "openai_proxy",
+        "default_headers",
+        "default_query",
+    }
+)
+
+
+def semantic_params(llm_string: str) -> str:
+    """LangChain's ``llm_string`` without transport settings (URL, key, timeout, retries)."""
+    return _semantic_params(llm_string)
+
+
+# Every call looks up and then stores its answer, and a chain's llm_string (the model's
+# parameters and the bound schema) is the same for every brief: parse it once.
+@functools.lru_cache(maxsize=256)
+def _semantic_params(llm_string: str) -> str:
+    import json
+
+    head, sep, tail = llm_string.partition("---")
+    try:
+        data = json.loads(head)
+    except ValueError:
+        return llm_string
+    kwargs = data.get("kwargs") if isinstance(data, dict) else None
+    if isinstance(kwargs, dict):
+        data["kwargs"] = {k: v for k, v in kwargs.items() if k not in _TRANSPORT_KWARGS}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False) + sep + tail
+
+
+def _readable_messages(prompt: str) -> list[dict[str, Any]]:
+    """LangChain's serialized prompt as ``{"role", "content"}`` pairs, for people reading."""
+    import json
+
+    try:
+        items = json.loads(prompt)
+    except ValueError:
+        return [{"role": "unknown", "content": prompt}]
+    out: list[dict[str, Any]] = []
+    for item in items if isinstance(items, list) else []:
+        kwargs = item.get("kwargs", {}) if isinstance(item, dict) else {}
+        out.append({"role": kwargs.get("type", "unknown"), "content": kwargs.get("content", "")})
+    return out
+
+
+def _make_cache(config: ModelConfig) -> BaseCache | None:
+    """The LangChain cache in front of the model: recordings first, then SQLite."""
+    from langchain_core.caches import BaseCache
+    from langchain_core.messages import message_to_dict, messages_from_dict
+    from langchain_core.outputs import ChatGeneration, Generation
+
+    from drafter.model.cache import RecordingStore, ResponseCache, digest, note_entry, note_lookup
+
+    rec_store: RecordingStore | None = None
+    if config.recording_mode != "off":
+        if config.recordings is None:
+            raise ConfigError(
+                "录制/回放需要指定录制目录", hint="设置 recordings（如 evals/recordings）"
+            )
+        secrets = [config.api_key.get_secret_value()] if config.api_key else []
+        rec_store = RecordingStore(config.recordings, mode=config.recording_mode, secrets=secrets)
+    # Replay answers from recordings alone: a cache hit must not hide a missing recording.
+    store: ResponseCache | None = None
+    if config.cache and config.recording_mode != "replay":
+        store = ResponseCache(config.resolved_cache_path())
+    if rec_store is None and store is None:
+        return None
+    namespace = f"{config.model}|{config.base_url}"
+    model_name = config.model or ""
+
+    def dump(gens: Any) -> dict[str, Any]:
+        out = []
+        for g in gens:
+            if isinstance(g, ChatGeneration):
+                out.append({"message": message_to_dict(g.message), "info": g.generation_info})
+            else:
+                out.append({"text": g.text, "info": g.generation_info})
+        return {"generations": out}
+
+    def load(data: dict[str, Any]) -> list[Generation]:
+        gens: list[Generation] = []
+        for g in data.get("generations", []):
+            if "message" in g:
+                (msg,) = messages_from_dict([g["message"]])
+                gens.append(ChatGeneration(message=msg, generation_info=g.get("info")))
+            else:
+                gens.append(Generation(text=g.get("text", ""), generation_info=g.get("info")))
+        return gens
+
+    class DrafterCache(BaseCache):
+        """Recordings (when on), then the SQLite response cache."""
+
+        def _keys(self, prompt: str, llm_string: str) -> tuple[str, str, str]:
+            params = semantic_params(llm_string)
+            return (
+                digest("response/v1", namespace, prompt, params),
+                RecordingStore.key_for(model_name, prompt, params),
+                params,
+            )
+
+        def lookup(self, prompt: str, llm_string: str) -> list[Generation] | None:
+            import json
+
+            cache_key, rec_key, params = self._keys(prompt, llm_string)
+            if rec_store is not None:
+                rec = rec_store.lookup(rec_key, describe=f"（模型 {model_name}）")
+                if rec is not None:
+                    note_lookup(True)
+                    return load(rec["response"])
+            if store is not None:
+                raw = store.get(cache_key)
+                if raw is not None:
+                    note_entry(store, cache_key)
+                    data = json.loads(raw)
+                    if rec_store is not None and rec_store.mode == "record":
+                        rec_store.save(rec_key, self._request(prompt, params), data)
+                    note_lookup(True)
+                    return load(data)
+            note_lookup(False)
+            return None
+
+        def _request(self, prompt: str, params: str) -> dict[str, Any]:
+            return {
+                "model": model_name,
+                "messages": _readable_messages(prompt),
+                "params": params,
+            }
+
+        def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
+            import json
+
+            cache_key, rec_key, params = self._keys(prompt, llm_string)
+            data = dump(return_val)
+            if store is not None:
+                store.put(cache_key, json.dumps(data, ensure_ascii=False))
+                note_entry(store, cache_key)
+            if rec_store is not None and rec_store.mode == "record":
+                rec_store.save(rec_key, self._request(prompt, params), data)
+
+        def clear(self, **kwargs: Any) -> None:
+            if store is not None:
+                store.clear()
+
+    return DrafterCache()
+
+
+_BUILT: dict[ModelConfig, BaseChatModel] = {}
+_BUILT_LOCK = threading.Lock()
+
+
+def build_chat_model(config: ModelConfig) -> BaseChatModel:
+    """A ``ChatOpenAI`` for ``config``, with its cache; reused for an equal config.
+
+    Raises :class:`ConfigError` for an offline config, or a remote endpoint without
+    a key. Reusing the client keeps its connection pool warm across briefs.
+    """
+    if config.is_offline:
+        raise ConfigError(
+            "当前为离线模式，没有可调用的模型",
+            hint="用 --model 或环境变量 DRAFTER_MODEL 指定模型，或使用离线引擎",
+        )
+    with _BUILT_LOCK:
+        built = _BUILT.get(config)
+        if built is None:
+            built = _build(config)
+            _BUILT[config] = built
+        return built
+
+
+def _build(config: ModelConfig) -> BaseChatModel:
+    disable_telemetry()
+    base_url = config.base_url
+    key = config.api_key.get_secret_value() if config.api_key else None
+    if config.recording_mode == "replay":
+        base_url, key = base_url or _REPLAY_URL, key or _NO_KEY
+    elif key is None:
+        if base_url is None:
+            raise ConfigError(
+                f"模型“{config.model}”没有配置 API 密钥",
+                hint="设置环境变量 DRAFTER_API_KEY（或 OPENAI_API_KEY）；本地服务请用 --base-url 指定地址",
+            )
+        key = _NO_KEY
+    from langchain_openai import ChatOpenAI
+
+    log.debug("building chat model %s", config.describe())
+    kwargs: dict[str, Any] = {
+        "model": config.model,
+        "api_key": SecretStr(key),
+        "timeout": config.timeout,
+        "max_retries": config.max_retries,
+        "temperature": config.temperature,
+        "cache": _make_cache(config) or False,
+    }
+    if base_url:
+        kwargs["base_url"] = base_url
+        if base_url.startswith("http://"):
+            # Plain HTTP (a local server, the test stub) never uses TLS; building the
+            # default TLS context costs ~0.2 s per client, so skip it.
+            import openai
+
+            kwargs["http_client"] = _plain_http_client()
+            kwargs["http_async_client"] = openai.DefaultAsyncHttpxClient(verify=False)
+    return ChatOpenAI(**kwargs)
+
+
+@functools.cache
+def _plain_http_client() -> Any:
+    """One pooled client for every plain-HTTP endpoint (timeouts are set per request)."""
+    import openai
+
+    return openai.DefaultHttpxClient(verify=False)
+
+
+def clear_built_models() -> None:
+    """Forget reused clients (tests that change cache files between runs call this)."""
+    with _BUILT_LOCK:
+        _BUILT.clear()
+
+
+def model_error(exc: BaseException, config: ModelConfig) -> DrafterError | None:
+    """Translate an openai failure into a Chinese :class:`DrafterError`; ``None`` if not one.
+
+    Anything else (a bug, a test's scripted exception) is not ours to translate.
+    """
+    if isinstance(exc, DrafterError):
+        return exc
+    import openai
+
+    if not isinstance(exc, openai.OpenAIError):
+        return None
+    where = config.base_url or "https://api.openai.com/v1"
+    ctx: dict[str, Any] = {"model": config.model, "base_url": where}
+    if isinstance(exc, openai.APITimeoutError):
+        return ModelError(
+            f"模型接口超时（{config.timeout:g} 秒，已重试 {config.max_retries} 次）：{where}",
+            hint="稍后重试，或调大 [model] timeout",
+            **ctx,
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return ModelError(f"无法连接模型接口：{where}", hint="请检查网络和 --base-url 地址", **ctx)
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return ConfigError(
+            f"模型接口拒绝了 API 密钥（HTTP {exc.status_code}）",
+            hint="请检查 DRAFTER_API_KEY 是否正确、是否有该模型的权限",
+            **ctx,
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return ConfigError(
+            f"模型接口找不到模型“{config.model}”或地址有误（HTTP 404）",
+            hint="请检查 --model 名称和 --base-url（通常以 /v1 结尾）",
+            **ctx,
+        )
+    if isinstance(exc, openai.RateLimitError):
+        return ModelError(
+            f"模型接口限流（HTTP 429），重试 {config.max_retries} 次后仍失败",
+            hint="稍后重试，或降低 --jobs 并发数",
+            **ctx,
+        )
+    if isinstance(exc, openai.BadRequestError):
+        from drafter.model.cache import redact
+
+        secrets = [config.api_key.get_secret_value()] if config.api_key else []
+        return ModelError(
+            f"模型接口拒绝了请求（HTTP 400）：{redact(_api_message(exc), secrets)}",
+            hint="若提示不支持 response_format 或 json_schema，请改用 "
+            "--structured-output function_calling 或 json_mode",
+            **ctx,
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return ModelError(
+            f"模型接口出错（HTTP {exc.status_code}），重试 {config.max_retries} 次后仍失败",
+            hint="模型服务暂时不可用，请稍后重试",
+            **ctx,
+        )
+    return ModelError(
+        f"调用模型失败：{type(exc).__name__}", hint="请稍后重试，或查看 --verbose 日志", **ctx
+    )
+
+
+def _api_message(exc: BaseException) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])[:200]
+    return str(getattr(exc, "message", "") or exc)[:200]

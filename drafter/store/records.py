@@ -1,0 +1,195 @@
+"""Typed rows of the editorial database: what :class:`drafter.store.database.Store` returns.
+
+Plain frozen dataclasses, independent of the database engine, plus the mapping from
+SQLite rows. Status names are stable strings (they are stored); ``status_zh`` is how
+people see them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from drafter.schemas import Brief, Finding, Report
+
+__all__ = [
+    "DRAFT_STATUSES",
+    "STATUS_ZH",
+    "UNDECIDED",
+    "AcceptedBrief",
+    "DraftRecord",
+    "DraftStatus",
+    "EventRecord",
+    "RevisionRecord",
+    "StoredReport",
+    "draft_from_row",
+    "findings_from_json",
+    "findings_to_json",
+    "revision_from_row",
+]
+
+DraftStatus = Literal["submitted", "failed", "drafted", "revised", "accepted", "rejected"]
+DRAFT_STATUSES: tuple[DraftStatus, ...] = (
+    "submitted",
+    "failed",
+    "drafted",
+    "revised",
+    "accepted",
+    "rejected",
+)
+UNDECIDED: tuple[DraftStatus, ...] = ("submitted", "failed", "drafted", "revised")
+
+STATUS_ZH = {
+    "submitted": "已提交、待起草",
+    "failed": "起草失败",
+    "drafted": "已起草",
+    "revised": "已修改",
+    "accepted": "已采用",
+    "rejected": "已退回",
+}
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: int
+    content_id: str
+    report: Report
+    original: bytes | None
+    encoding: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """A draft row joined with what the queue needs to know about its report."""
+
+    id: int
+    report_id: int
+    status: DraftStatus
+    version: int
+    engine: str | None
+    model: str | None
+    prompt_id: str | None
+    prompt_version: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    brief: Brief | None
+    draft_text: str | None
+    findings: list[Finding]
+    error_count: int
+    warning_count: int
+    failure: str | None
+    edit_ratio: float | None
+    created_at: str
+    updated_at: str
+    published_issue_id: int | None
+    org: str | None
+    org_short: str | None
+    kind: str
+    title: str | None
+    revision_count: int
+
+    @property
+    def headline(self) -> str | None:
+        return self.brief.headline if self.brief else None
+
+    @property
+    def display_status(self) -> str:
+        """The status as shown to people: 'published' once printed in an issue."""
+        return "published" if self.published_issue_id is not None else self.status
+
+    @property
+    def status_zh(self) -> str:
+        if self.published_issue_id is not None:
+            return "已刊发"
+        return STATUS_ZH[self.status]
+
+
+@dataclass(frozen=True)
+class RevisionRecord:
+    id: int
+    draft_id: int
+    number: int
+    brief: Brief
+    text: str
+    diff: list[dict[str, Any]]
+    findings: list[Finding]
+    edit_ratio: float
+    editor: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    report_id: int | None
+    draft_id: int | None
+    kind: str
+    detail: dict[str, Any]
+    actor: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class AcceptedBrief:
+    """An accepted draft's final text (the editor's last revision, else the draft)."""
+
+    draft_id: int
+    brief: Brief
+    kind: str
+
+
+def findings_to_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False)
+
+
+def findings_from_json(raw: str | None) -> list[Finding]:
+    return [Finding.model_validate(f) for f in json.loads(raw or "[]")]
+
+
+def draft_from_row(row: sqlite3.Row) -> DraftRecord:
+    return DraftRecord(
+        id=row["id"],
+        report_id=row["report_id"],
+        status=row["status"],
+        version=row["version"],
+        engine=row["engine"],
+        model=row["model"],
+        prompt_id=row["prompt_id"],
+        prompt_version=row["prompt_version"],
+        prompt_tokens=row["prompt_tokens"],
+        completion_tokens=row["completion_tokens"],
+        brief=Brief.model_validate_json(row["brief_json"]) if row["brief_json"] else None,
+        draft_text=row["draft_text"],
+        findings=findings_from_json(row["findings_json"]),
+        error_count=row["error_count"],
+        warning_count=row["warning_count"],
+        failure=row["failure"],
+        edit_ratio=row["edit_ratio"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        published_issue_id=row["published_issue_id"],
+        org=row["org"],
+        org_short=row["org_short"],
+        kind=row["kind"],
+        title=row["title"],
+        revision_count=row["revision_count"],
+    )
+
+
+def revision_from_row(row: sqlite3.Row) -> RevisionRecord:
+    return RevisionRecord(
+        id=row["id"],
+        draft_id=row["draft_id"],
+        number=row["number"],
+        brief=Brief.model_validate_json(row["brief_json"]),
+        text=row["text"],
+        diff=json.loads(row["diff_json"]),
+        findings=findings_from_json(row["findings_json"]),
+        edit_ratio=row["edit_ratio"],
+        editor=row["editor"],
+        created_at=row["created_at"],
+    )

@@ -1,0 +1,236 @@
+"""Batch drafting: concurrency, failure isolation, outputs, and skip-on-rerun."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from drafter.drafting.batch import BatchItem, draft_files, draft_many, expand_sources, output_paths
+from drafter.drafting.pipeline import ProseStep
+from drafter.drafting import pipeline as drafting
+from drafter.errors import InputError, ModelError
+from drafter.profile import Profile
+from drafter.schemas import Brief, Facts, Finding, Report, TokenUsage, report_id_for
+
+
+def _report_text(district: str, n: int) -> str:
+    return (
+        f"{district}区科协召开第{n}次科普工作推进会\n\n"
+        f"5月{n}日，{district}区科协召开科普工作推进会，{10 + n}个街道科协负责人参加。"
+        f"会议部署了全国科普日活动。"
+    )
+
+
+def make_report(district: str, n: int) -> Report:
+    text = _report_text(district, n)
+    return Report(
+        id=report_id_for(text),
+        text=text,
+        org=f"{district}区科协",
+        org_short=f"{district}区科协",
+        kind="district",
+        source_path=f"{district}.txt",
+    )
+
+
+@dataclass
+class EchoBackend:
+    """Writes a brief from the report's first line; raises for reports marked 坏."""
+
+    model_name: str | None = "echo"
+    barrier: threading.Barrier | None = None
+    seen: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
+        with self.lock:
+            self.seen.append(report.id)
+        if self.barrier is not None:
+            # Every worker must be inside a call at once, or this times out.
+            self.barrier.wait(timeout=10)
+        if "坏" in report.text:
+            raise ModelError("模型接口返回 500", hint="稍后重试")
+        return Facts(), TokenUsage(), 1
+
+    def prose(
+        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
+    ) -> ProseStep:
+        paragraphs = [p for p in report.text.split("\n\n") if p.strip()]
+        return ProseStep(headline=report.title or "区科协召开科普工作推进会", paragraphs=paragraphs)
+
+    def repair(
+        self,
+        report: Report,
+        facts: Facts,
+        step: ProseStep,
+        findings: list[Finding],
+        profile: Profile,
+    ) -> ProseStep:
+        raise AssertionError("no repair expected")
+
+
+@pytest.fixture(autouse=True)
+def clean_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The pipeline's gates are tested elsewhere; here every brief passes them."""
+    monkeypatch.setattr(drafting, "gate", lambda brief, report, profile: (brief, []))
+    yield
+
+
+def test_draft_many_isolates_failures_and_keeps_order(profile: Profile) -> None:
+    reports = [make_report("怀柔", 8), make_report("坏", 9), make_report("平谷", 10)]
+    done: list[BatchItem] = []
+    items = draft_many(
+        reports, jobs=3, profile=profile, backend=EchoBackend(), on_result=done.append
+    )
+    assert [i.report for i in items] == reports
+    assert [i.status for i in items] == ["ready", "failed", "ready"]
+    assert items[1].error_type == "ModelError"
+    assert items[1].error is not None and "500" in items[1].error
+    assert items[0].brief is not None and items[0].brief.attribution == "怀柔区科协"
+    assert len(done) == 3
+
+
+def test_draft_many_runs_jobs_concurrently(profile: Profile) -> None:
+    jobs = 4
+    reports = [make_report(d, n) for n, d in enumerate(["东城", "西城", "朝阳", "海淀"], 1)]
+    backend = EchoBackend(barrier=threading.Barrier(jobs))
+    items = draft_many(reports, jobs=jobs, profile=profile, backend=backend)
+    assert [i.status for i in items] == ["ready"] * jobs
+
+
+def test_draft_many_with_one_job_still_drafts_all(profile: Profile) -> None:
+    reports = [make_report("顺义", 3), make_report("昌平", 4)]
+    items = draft_many(reports, jobs=1, profile=profile, backend=EchoBackend())
+    assert all(i.brief is not None and i.brief.source_id == i.report.id for i in items)  # type: ignore[union-attr]
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def _write_reports(folder: Path, names: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in names.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_expand_sources_dir_glob_and_exclusion(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    _write_reports(src, {"a.txt": "甲", "b.md": "乙", "notes.csv": "x"})
+    out = src / "out"
+    _write_reports(out, {"a.md": "已有"})
+    assert [p.name for p in expand_sources(src, exclude=out)] == ["a.txt", "b.md"]
+    globbed = expand_sources(str(src / "**" / "*.md"), exclude=out)
+    assert [p.name for p in globbed] == ["b.md"]
+    with pytest.raises(InputError):
+        expand_sources(str(tmp_path / "nothing" / "*.txt"))
+
+
+def test_output_paths_are_unique(tmp_path: Path) -> None:
+    sources = [tmp_path / "x" / "r.txt", tmp_path / "y" / "r.txt", tmp_path / "r.md"]
+    stems = output_paths(sources, tmp_path / "out")
+    assert len({s.name for s in stems.values()}) == 3
+
+
+def test_draft_files_writes_outputs_and_skips_on_rerun(tmp_path: Path, profile: Profile) -> None:
+    src, out = tmp_path / "reports", tmp_path / "briefs"
+    _write_reports(
+        src,
+        {
+            "huairou.txt": _report_text("怀柔", 8),
+            "pinggu.txt": _report_text("平谷", 9),
+            "empty.txt": "",
+        },
+    )
+    first = draft_files(src, out, jobs=2, profile=profile, backend=EchoBackend(), kind="district")
+    by_name = {Path(i.source).name: i for i in first.items}
+    assert by_name["empty.txt"].status == "failed"
+    assert by_name["huairou.txt"].status == "ready"
+    assert (out / "huairou.md").read_text(encoding="utf-8").startswith("### ")
+    sidecar = Brief.model_validate_json((out / "huairou.json").read_text(encoding="utf-8"))
+    assert sidecar.source_id == by_name["huairou.txt"].report.id  # type: ignore[union-attr]
+
+    # Re-run: nothing changed, so no report reaches the model.
+    backend = EchoBackend()
+    second = draft_files(src, out, jobs=2, profile=profile, backend=backend, kind="district")
+    assert backend.seen == []
+    assert second.skipped == 2
+
+    # A changed report is drafted again; the unchanged one is still skipped.
+    (src / "pinggu.txt").write_text(_report_text("平谷", 11), encoding="utf-8")
+    backend = EchoBackend()
+    third = draft_files(src, out, jobs=2, profile=profile, backend=backend, kind="district")
+    assert len(backend.seen) == 1
+    assert third.skipped == 1
+    assert "11" in (out / "pinggu.md").read_text(encoding="utf-8")
+
+
+def test_draft_files_rejects_a_file_as_out_dir(tmp_path: Path, profile: Profile) -> None:
+    src = tmp_path / "reports"
+    _write_reports(src, {"a.txt": _report_text("延庆", 2)})
+    target = tmp_path / "taken.txt"
+    target.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError):
+        draft_files(src, target, profile=profile, backend=EchoBackend())
+
+
+def test_draft_many_isolates_an_endpoint_failure_through_the_real_client(
+    profile: Profile,
+) -> None:
+    """A 500 for one report (after the client's retries) fails that item only."""
+    from drafter.model.providers import ModelConfig, clear_built_models
+    from drafter.testing import Reply, StubRequest, StubServer
+
+    def respond(request: StubRequest) -> Reply:
+        if "坏区" in request.text:
+            return Reply.error(500)
+        if request.prompt_id == "extract_facts":
+            return Reply.json({"event_dates": []})
+        return Reply.json(
+            {"headline": "区科协召开科普工作推进会", "paragraphs": ["5月8日，会议召开。"]}
+        )
+
+    clear_built_models()
+    reports = [make_report("怀柔", 8), make_report("坏", 9), make_report("平谷", 10)]
+    with StubServer(responder=respond) as stub:
+        config = ModelConfig.resolve(
+            model="stub-model", base_url=stub.base_url, api_key="test-key", profile=profile,
+            cache=False, max_retries=1, timeout=5.0,
+        )  # fmt: skip
+        items = draft_many(reports, jobs=3, profile=profile, config=config)
+    clear_built_models()
+    assert [i.status for i in items] == ["ready", "failed", "ready"]
+    assert items[1].error_type is not None and "Error" in items[1].error_type
+    assert all(i.brief is None or i.brief.provenance.calls == 2 for i in items)
+
+
+def test_interrupt_cancels_the_queued_reports(profile: Profile) -> None:
+    release = threading.Event()
+
+    class Slow(EchoBackend):
+        def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
+            if self.seen:
+                release.wait(timeout=10)  # every report after the first waits
+            return super().facts(report, profile)
+
+    def interrupt(item: BatchItem) -> None:
+        raise KeyboardInterrupt
+
+    backend = Slow()
+    reports = [make_report(d, n) for n, d in enumerate(["东城", "西城", "朝阳", "海淀", "丰台"], 1)]
+    with pytest.raises(KeyboardInterrupt):
+        draft_many(reports, jobs=1, profile=profile, backend=backend, on_result=interrupt)
+    release.set()
+    assert len(backend.seen) <= 2
+
+
+def test_draft_files_never_overwrites_a_report(tmp_path: Path, profile: Profile) -> None:
+    src = tmp_path / "reports"
+    _write_reports(src, {"huairou.md": _report_text("怀柔", 8)})
+    with pytest.raises(InputError, match="输出目录不能"):
+        draft_files(src, src, profile=profile, backend=EchoBackend())
+    assert (src / "huairou.md").read_text(encoding="utf-8") == _report_text("怀柔", 8)
+    assert not (src / "huairou.json").exists()

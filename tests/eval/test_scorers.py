@@ -1,0 +1,100 @@
+"""Deterministic scorers: the similarity measures and each scorer's pass/fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter.eval.scorers import (
+    Case,
+    Sample,
+    attribution,
+    date_lead,
+    edit_ratio,
+    golden_rouge_l,
+    headline,
+    length,
+    must_mention,
+    rouge_l_f1,
+    section,
+)
+from drafter.profile import Profile
+from drafter.schemas import Brief, Report
+
+BODY = (
+    "5月8日，北京气象学会在京组织召开团体标准初审会，到会专家14人。专家们审阅了两个标准的"
+    "相关内容，肯定了编制工作，并提出了修改建议。北京气象学会将督促编制组抓紧修改完善，"
+    "尽快形成送审稿，推动行业标准化建设。"
+)
+
+
+def _sample(profile: Profile, **brief_kw: object) -> Sample:
+    data: dict[str, object] = {
+        "headline": "北京气象学会举行团体标准初审会",
+        "paragraphs": [BODY],
+        "attribution": "北京气象学会",
+        "section": "societies",
+    }
+    data.update(brief_kw)
+    brief = Brief.model_validate(data)
+    report = Report(id="r1", text=BODY, org="北京气象学会", org_short="北京气象学会")
+    case = Case(
+        id="c1",
+        report="report.txt",
+        expected_attribution="北京气象学会",
+        expected_section="societies",
+        expected_date="5月8日",
+        must_mention=["14人"],
+    )
+    return Sample(case=case, report=report, brief=brief, profile=profile, golden=brief)
+
+
+def test_rouge_l_is_character_level() -> None:
+    assert rouge_l_f1("北京气象学会", "北京气象学会") == pytest.approx(1.0)
+    # unsegmented Chinese must not score 0 (rouge-chinese's pitfall)
+    assert 0.5 < rouge_l_f1("北京气象学会召开会议", "北京气象学会举行会议") < 1.0
+    assert rouge_l_f1("甲乙丙", "丁戊己") == 0.0
+    assert rouge_l_f1("", "甲") == 0.0
+
+
+def test_edit_ratio_bounds() -> None:
+    assert edit_ratio("甲乙丙", "甲乙丙") == 0.0
+    assert edit_ratio("甲乙丙", "丁戊己") == 1.0
+    assert 0 < edit_ratio("甲乙丙丁", "甲乙丙戊") < 0.5
+
+
+def test_good_sample_passes_field_scorers(profile: Profile) -> None:
+    s = _sample(profile)
+    for scorer in (attribution, section, date_lead, length, headline, must_mention):
+        score = scorer(s)
+        assert score is not None and score.passed, (scorer.__name__, score)
+    rouge = golden_rouge_l(s)
+    assert rouge is not None and rouge.value == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("scorer", "brief_kw"),
+    [
+        (attribution, {"attribution": "北京天文学会"}),
+        (section, {"section": "districts"}),
+        (date_lead, {"paragraphs": ["近日，" + BODY[5:]]}),
+        (length, {"paragraphs": ["太短。"]}),
+        (headline, {"headline": "北京气象学会举行团体标准初审会。"}),
+        (headline, {"headline": "北京气象学会" * 8}),
+        (must_mention, {"paragraphs": [BODY.replace("14人", "多人")]}),
+    ],
+)
+def test_bad_sample_fails_the_scorer(profile: Profile, scorer, brief_kw) -> None:  # type: ignore[no-untyped-def]
+    score = scorer(_sample(profile, **brief_kw))
+    assert score is not None and not score.passed
+
+
+def test_purpose_clause_before_the_date_is_allowed(profile: Profile) -> None:
+    s = _sample(profile, paragraphs=["为推动行业标准化建设，" + BODY])
+    score = date_lead(s)
+    assert score is not None and score.passed
+
+
+def test_scorers_without_expectation_do_not_apply(profile: Profile) -> None:
+    s = _sample(profile)
+    s.case = Case(id="c2", report="r.txt")
+    assert attribution(s) is None and section(s) is None and must_mention(s) is None

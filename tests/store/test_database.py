@@ -1,0 +1,336 @@
+"""The SQLite store: transactions, versions, states, locks, crashes, issues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from drafter.errors import ConflictError, LockedError, NotFoundError, StoreError
+from drafter.profile import Profile
+from drafter.schemas import Footer, Issue, IssueSection, Masthead
+from drafter.store.database import Store, resolve_db_path
+from drafter.store.workflow import brief_text
+
+TESTS = Path(__file__).resolve().parents[1]
+from workflow_data import finding, make_brief, make_report  # noqa: E402
+
+REPO = TESTS.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "drafter.db", timeout=0.5)
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def _drafted(store: Store, profile: Profile, name: str = "society", **kw: object):  # type: ignore[no-untyped-def]
+    rec = store.submit(make_report(name, profile))
+    brief = make_brief(name, **kw)  # type: ignore[arg-type]
+    return store.save_draft(rec.id, brief, brief_text(brief), expected_version=rec.version)
+
+
+def _count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+# -- opening ----------------------------------------------------------------------------
+
+
+def test_path_precedence_flag_then_env_then_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = Path(os.environ["DRAFTER_DATA_DIR"])
+    assert resolve_db_path(None) == data_dir / "drafter.db"
+    monkeypatch.setenv("DRAFTER_DB", str(tmp_path / "env.db"))
+    assert resolve_db_path(None) == tmp_path / "env.db"
+    assert resolve_db_path(tmp_path / "flag.db") == tmp_path / "flag.db"
+
+
+def test_open_uses_wal_foreign_keys_and_latest_schema(store: Store) -> None:
+    conn = store._conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 500
+    from drafter.store.migrations import load_migrations
+
+    assert store.schema_version() == load_migrations()[-1].version
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    with pytest.raises(StoreError), store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO drafts (report_id, status, created_at, updated_at)"
+            " VALUES (999, 'submitted', 'x', 'x')"
+        )
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("这不是数据库文件" * 200, encoding="utf-8")
+    with pytest.raises(StoreError) as info:
+        Store(bogus)
+    assert "不是可用的 drafter 数据库" in info.value.message
+    assert bogus.read_text(encoding="utf-8").startswith("这不是数据库文件")  # untouched
+
+
+def test_directory_as_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as info:
+        Store(tmp_path)
+    assert "目录" in info.value.message and info.value.hint
+
+
+# -- the draft lifecycle ---------------------------------------------------------------
+
+
+def test_submit_stores_report_with_original_bytes(store: Store, profile: Profile) -> None:
+    report = make_report("district", profile)
+    original = report.text.encode("gb18030")
+    rec = store.submit(report, original=original)
+    assert rec.status == "submitted" and rec.brief is None and rec.version == 1
+    stored = store.get_report(rec.report_id)
+    assert stored.original == original
+    assert stored.report == report
+    assert [e.kind for e in store.events(rec.id)] == ["submitted"]
+
+
+def test_save_draft_records_provenance_and_counts(store: Store, profile: Profile) -> None:
+    findings = [finding("punct.halfwidth", ","), finding("headline.length", "标题", "warning")]
+    d = _drafted(store, profile, engine="model", findings=findings)
+    assert d.status == "drafted" and d.version == 2
+    assert d.engine == "model" and d.model == "m-test"
+    assert (d.error_count, d.warning_count) == (1, 1)
+    assert d.findings == findings
+    assert d.draft_text == brief_text(make_brief("society"))
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(store: Store, profile: Profile) -> None:
+    d = _drafted(store, profile)
+    store.decide(d.id, "accept", expected_version=d.version, edit_ratio=0.0)
+    with pytest.raises(ConflictError) as info:
+        store.decide(d.id, "reject", expected_version=d.version, reason="重复")
+    assert "他人" in info.value.message
+    after = store.get_draft(d.id)
+    assert after.status == "accepted" and after.version == d.version + 1
+    assert [e.kind for e in store.events(d.id)][-1] == "accepted"
+
+
+def test_wrong_state_is_a_conflict(store: Store, profile: Profile) -> None:
+    d = _drafted(store, profile)
+    store.decide(d.id, "reject", expected_version=None, reason="与本刊无关")
+    with pytest.raises(ConflictError) as info:
+        store.decide(d.id, "accept", expected_version=None, edit_ratio=0.0)
+    assert "已退回" in info.value.message
+
+
+def test_unknown_draft_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        store.get_draft(42)
+    with pytest.raises(NotFoundError):
+        store.decide(42, "accept", expected_version=None)
+
+
+def test_revision_numbers_and_status(store: Store, profile: Profile) -> None:
+    d = _drafted(store, profile)
+    brief = make_brief("society")
+    first = store.add_revision(
+        d.id,
+        expected_version=d.version,
+        brief=brief,
+        text="甲",
+        diff=[],
+        findings=[],
+        edit_ratio=0.1,
+    )
+    second = store.add_revision(
+        d.id,
+        expected_version=d.version + 1,
+        brief=brief,
+        text="乙",
+        diff=[],
+        findings=[],
+        edit_ratio=0.2,
+    )
+    assert (first.number, second.number) == (1, 2)
+    rec = store.get_draft(d.id)
+    assert rec.status == "revised" and rec.revision_count == 2 and rec.edit_ratio == 0.2
+    assert store.latest_revisions()[d.id].text == "乙"
+
+
+def test_event_log_is_append_only(store: Store, profile: Profile) -> None:
+    d = _drafted(store, profile)
+    with pytest.raises(StoreError), store.transaction() as conn:
+        conn.execute("UPDATE events SET kind = 'x' WHERE draft_id = ?", (d.id,))
+    with pytest.raises(StoreError), store.transaction() as conn:
+        conn.execute("DELETE FROM events")
+    assert [e.kind for e in store.events(d.id)] == ["submitted", "drafted"]
+
+
+def test_failed_transaction_leaves_nothing(store: Store, profile: Profile) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO reports (content_id, kind, text, report_json, created_at)"
+            " VALUES ('x', 'society', 't', '{}', 'now')"
+        )
+        raise Boom
+    assert _count(store.path, "reports") == 0
+
+
+def test_redraft_keeps_replaced_draft_in_the_log(store: Store, profile: Profile) -> None:
+    d = _drafted(store, profile)
+    again = make_brief("society", engine="model")
+    store.save_draft(d.id, again, brief_text(again), expected_version=d.version)
+    redrafted = store.events(d.id)[-1]
+    assert redrafted.kind == "redrafted"
+    assert redrafted.detail["replaced"]["provenance"]["engine"] == "offline"
+
+
+# -- issues -----------------------------------------------------------------------------
+
+
+def _issue(briefs: list) -> Issue:  # type: ignore[type-arg]
+    return Issue(
+        masthead=Masthead(
+            name="科协每周动态",
+            year=2026,
+            number=24,
+            total=140,
+            office="北京市科协办公室",
+            date=dt.date(2026, 6, 22),
+        ),
+        sections=[IssueSection(key="societies", title="【学会动态】", briefs=briefs)],
+        footer=Footer(),
+    )
+
+
+def test_record_issue_marks_published_in_one_transaction(store: Store, profile: Profile) -> None:
+    a = _drafted(store, profile, "society")
+    b = _drafted(store, profile, "grassroots")
+    store.decide(a.id, "accept", expected_version=None, edit_ratio=0.0)
+    store.decide(b.id, "accept", expected_version=None, edit_ratio=0.0)
+    ready = store.accepted_unpublished()
+    assert [x.draft_id for x in ready] == [a.id, b.id]
+    issue_id = store.record_issue(_issue([x.brief for x in ready]), [x.draft_id for x in ready])
+    assert store.accepted_unpublished() == []
+    assert store.get_draft(a.id).published_issue_id == issue_id
+    assert store.get_draft(a.id).display_status == "published"
+    assert store.events(b.id)[-1].kind == "published"
+    with pytest.raises(ConflictError):  # the same issue number twice
+        store.record_issue(_issue([]), [])
+
+
+def test_record_issue_with_unaccepted_draft_records_nothing(store: Store, profile: Profile) -> None:
+    a = _drafted(store, profile, "society")
+    b = _drafted(store, profile, "district")
+    store.decide(a.id, "accept", expected_version=None, edit_ratio=0.0)
+    with pytest.raises(ConflictError):
+        store.record_issue(_issue([]), [a.id, b.id])
+    assert _count(store.path, "issues") == 0
+    assert store.get_draft(a.id).published_issue_id is None
+
+
+# -- locks and crashes ------------------------------------------------------------------
+
+_HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(60)
+"""
+
+
+def _wait_for(marker: Path, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(600):
+        if marker.exists():
+            return
+        if proc.poll() is not None:
+            raise AssertionError(
+                f"helper exited early: {proc.stderr.read() if proc.stderr else ''}"
+            )
+        time.sleep(0.05)
+    raise AssertionError("helper never got ready")
+
+
+@pytest.mark.slow
+def test_locked_database_gives_locked_error_after_bounded_wait(
+    tmp_path: Path, profile: Profile
+) -> None:
+    path = tmp_path / "drafter.db"
+    Store(path).close()
+    marker = tmp_path / "locked"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(path), str(marker)], stderr=subprocess.PIPE
+    )
+    try:
+        _wait_for(marker, proc)
+        with Store(path, timeout=0.3) as store, pytest.raises(LockedError) as info:
+            store.submit(make_report("society", profile))
+        assert "被其他进程占用" in info.value.message and "0.3" in info.value.message
+        assert info.value.hint
+    finally:
+        proc.kill()
+        proc.wait()
+    with Store(path) as store:  # the lock is gone with its process; nothing was written
+        assert store.list_drafts() == []
+
+
+_KILLED_MID_TRANSACTION = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from drafter.profile import load_profile
+from drafter.store.database import Store
+from workflow_data import make_brief
+import time
+
+store = Store(sys.argv[1])
+d = store.list_drafts()[0]
+with store.transaction() as conn:
+    conn.execute(
+        "INSERT INTO revisions (draft_id, number, brief_json, text, diff_json, edit_ratio, created_at)"
+        " VALUES (?, 1, ?, '半截', '[]', 0.5, 'now')",
+        (d.id, make_brief("society").model_dump_json()),
+    )
+    conn.execute("UPDATE drafts SET status = 'revised', version = version + 1 WHERE id = ?", (d.id,))
+    open(sys.argv[2], "w").close()
+    time.sleep(60)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_inside_a_write_leaves_no_half_written_rows(
+    tmp_path: Path, profile: Profile
+) -> None:
+    path = tmp_path / "drafter.db"
+    with Store(path) as store:
+        d = _drafted(store, profile)
+    marker = tmp_path / "inside"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MID_TRANSACTION, str(path), str(marker), str(TESTS)],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for(marker, proc)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    with Store(path, timeout=1) as store:
+        after = store.get_draft(d.id)
+        assert (after.status, after.version) == ("drafted", d.version)
+        assert store.revisions(d.id) == []
+        # and the database is writable again at once
+        store.decide(d.id, "accept", expected_version=d.version, edit_ratio=0.0)
+    assert _count(path, "revisions") == 0
