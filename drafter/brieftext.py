@@ -117,9 +117,7 @@ def parse_brief(
     if attribution:
         match = profile.resolve_org(attribution)
         kind = match.kind if match else None
-    section = "lead" if is_lead else profile.section_for_kind(kind or "society")
-    if section == "lead" and not is_lead:
-        section = profile.ordered_sections()[0].key
+    section = profile.section_of(kind or "society", lead=is_lead)
     return Brief(
         headline=headline,
         paragraphs=paragraphs,

@@ -161,12 +161,20 @@ class Profile(_Model):
             key=key,
         )
 
-    def section_for_kind(self, kind: OrgKind) -> str:
-        """The section key a report of this kind goes to; 'lead' for lead-story kinds."""
-        if kind in self.lead_kinds:
+    def is_lead(self, kind: OrgKind | None, *, flagged: bool = False) -> bool:
+        """Whether a brief is a lead story: flagged as one, or of a lead-story kind."""
+        return flagged or (kind is not None and kind in self.lead_kinds)
+
+    def section_of(self, kind: OrgKind | None, *, lead: bool = False) -> str:
+        """The section key of a brief: ``"lead"`` for a lead story, else its grouped section.
+
+        The one place that decides where a brief goes. A kind that no grouped section
+        lists (or a lead-story kind not flagged as lead) goes to the first section.
+        """
+        if lead:
             return "lead"
         for s in self.ordered_sections():
-            if kind in s.kinds:
+            if kind is not None and kind in s.kinds:
                 return s.key
         return self.ordered_sections()[0].key
 

@@ -66,10 +66,14 @@ def test_unknown_org_does_not_resolve(profile: Profile) -> None:
 
 
 def test_sections_follow_report_kind(profile: Profile) -> None:
-    assert profile.section_for_kind("district") == "districts"
-    assert profile.section_for_kind("grassroots") == "societies"
-    assert profile.section_for_kind("department") == "digital"
-    assert profile.section_for_kind("office") == "lead"
+    assert profile.section_of("district") == "districts"
+    assert profile.section_of("grassroots") == "societies"
+    assert profile.section_of("department") == "digital"
+    assert profile.section_of("district", lead=True) == "lead"
+    assert profile.is_lead("office") and not profile.is_lead("district")
+    assert profile.is_lead("district", flagged=True)
+    # a lead-story kind not flagged as lead still gets a grouped section
+    assert profile.section_of("office") == profile.ordered_sections()[0].key
 
 
 def test_another_bulletin_is_a_profile_change(tmp_path: Path) -> None:
@@ -77,7 +81,7 @@ def test_another_bulletin_is_a_profile_change(tmp_path: Path) -> None:
     path.write_text(OTHER_BULLETIN, encoding="utf-8")
     other = load_profile(path)
     assert other.bulletin == "科协工作简报"
-    assert other.section_for_kind("district") == "town"
+    assert other.section_of("district") == "town"
     assert other.resolve_org("锦城街道科学技术协会").short == "锦城街道科协"  # type: ignore[union-attr]
     assert other.resolve_org("北京市怀柔区科学技术协会") is None  # no Beijing registry here
     assert other.resolve_org("杭州市临安区科学技术协会").short == "区科协"  # type: ignore[union-attr]

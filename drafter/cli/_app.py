@@ -6,6 +6,7 @@ bodies so that ``drafter --help`` and ``drafter lint`` never pay for LangChain.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "issue_app",
     "load_profile_opt",
     "out",
+    "parse_date_opt",
     "parse_kind_opt",
 ]
 
@@ -110,6 +112,15 @@ def parse_kind_opt(kind: str | None) -> OrgKind | None:
     from drafter.ingest.report import parse_kind
 
     return parse_kind(kind)
+
+
+def parse_date_opt(value: str | None) -> dt.date | None:
+    """``--date`` in any form a user types (2026-05-08, 2026/5/8, 2026年5月8日)."""
+    if value is None:
+        return None
+    from drafter.text.dates import parse_user_date
+
+    return parse_user_date(value)
 
 
 def load_profile_opt(path: Path | None) -> Profile:

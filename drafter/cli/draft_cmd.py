@@ -20,6 +20,7 @@ from drafter.cli._app import (
     err,
     load_profile_opt,
     out,
+    parse_date_opt,
     parse_kind_opt,
 )
 
@@ -95,7 +96,7 @@ def draft_command(
     from drafter.errors import InputError
 
     prof = load_profile_opt(profile)
-    event_date = _parse_date(date)
+    event_date = parse_date_opt(date)
     config = _config(model, base_url, api_key_env, method, prof, cache=not no_cache)
     kind_value = parse_kind_opt(kind)
     lead_value = True if lead else None
@@ -214,14 +215,6 @@ def _is_batch(source: str) -> bool:
         return False
     p = Path(source)
     return p.is_dir() or (not p.exists() and bool(_GLOB_CHARS & set(source)))
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    from drafter.ingest.report import parse_date
-
-    return parse_date(value)
 
 
 def _config(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import os
 import tempfile
@@ -11,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from drafter.cli._app import DbOpt, ProfileOpt, app, err, issue_app, load_profile_opt, out
+from drafter.cli._app import (
+    DbOpt,
+    ProfileOpt,
+    app,
+    err,
+    issue_app,
+    load_profile_opt,
+    out,
+    parse_date_opt,
+)
 
 if TYPE_CHECKING:
     from drafter.model.providers import ModelConfig
@@ -46,19 +54,6 @@ def _model_config(model: str | None, profile: Profile) -> ModelConfig | None:
 
     config = ModelConfig.resolve(model=model, profile=profile)
     return None if config.is_offline else config
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    from drafter.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            f"日期格式不对：{value}", hint="请写成 YYYY-MM-DD，例如 2026-05-15"
-        ) from None
 
 
 def _write(path: Path, data: str | bytes) -> None:
@@ -162,7 +157,7 @@ def build_command(
 
     prof = load_profile_opt(profile)
     fmt = format_for(str(out_path))
-    issue_date = _parse_date(date)
+    issue_date = parse_date_opt(date)
     items = _read_briefs(briefs or [], prof)
     if not items and not from_store:
         raise InputError(

@@ -38,7 +38,6 @@ __all__ = [
     "check",
     "draft",
     "gate",
-    "is_lead",
     "place",
     "schema_findings",
     "select_examples",
@@ -92,35 +91,25 @@ class ModelBackend(Protocol):
 # -- placement: everything that is not prose comes from fields -------------------------
 
 
-def is_lead(report: Report, profile: Profile) -> bool:
-    return report.lead or report.kind in profile.lead_kinds
-
-
 def place(brief: Brief, report: Report, profile: Profile) -> Brief:
     """Set attribution, section, lead flag, kind and source id from the report.
 
     Whatever the engine wrote there is overwritten: a model's own attribution at the end
     of its last paragraph is cut off, and the report's short name is used instead.
     """
-    lead = is_lead(report, profile)
+    lead = profile.is_lead(report.kind, flagged=report.lead)
     paragraphs = _clean_paragraphs(brief.paragraphs)
     return brief.model_copy(
         update={
             "headline": _clean_headline(brief.headline),
             "paragraphs": paragraphs or brief.paragraphs,
             "attribution": None if lead else report.org_short,
-            "section": "lead" if lead else _section(report, profile),
+            "section": profile.section_of(report.kind, lead=lead),
             "lead": lead,
             "kind": report.kind,
             "source_id": report.id,
         }
     )
-
-
-def _section(report: Report, profile: Profile) -> str:
-    key = profile.section_for_kind(report.kind)
-    # A lead-story kind flagged as not lead still needs a grouped section.
-    return profile.ordered_sections()[0].key if key == "lead" else key
 
 
 def _clean_headline(headline: str) -> str:

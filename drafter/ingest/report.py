@@ -24,7 +24,7 @@ from drafter.ingest.organization import OrgGuess, infer_org, resolve_sender
 from drafter.ingest.paste import REASONS, CleanResult, clean_text
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Finding, OrgKind, Report, report_id_for
-from drafter.text.dates import parse_date_text
+from drafter.text.dates import parse_user_date
 from drafter.text.files import read_bytes, read_text
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "OrgGuess",
     "infer_org",
     "load_report",
-    "parse_date",
     "parse_kind",
     "report_from_text",
     "split_front_matter",
@@ -81,19 +80,6 @@ def parse_kind(value: str) -> OrgKind:
     )
 
 
-def parse_date(value: str | dt.date) -> dt.date:
-    """``2026-05-08``, ``2026/5/8`` or ``2026年5月8日`` → a date; a clear error otherwise."""
-    if isinstance(value, dt.date):
-        return value
-    parsed = parse_date_text(str(value))
-    if parsed is None:
-        raise InputError(
-            f"无法识别的日期：{value}",
-            hint="请写成 2026-05-08 或 2026年5月8日（须含年份）",
-            date=str(value),
-        )
-    return parsed
-
 
 # -- front matter -----------------------------------------------------------------------
 class FrontMatter(BaseModel):
@@ -117,7 +103,7 @@ class FrontMatter(BaseModel):
     def _date(cls, v: Any) -> Any:
         if isinstance(v, dt.datetime):
             return v.date()
-        return parse_date(v) if isinstance(v, str) else v
+        return parse_user_date(v) if isinstance(v, str) else v
 
     @field_validator("lead", mode="before")
     @classmethod
@@ -306,7 +292,7 @@ def report_from_text(
     if kind is not None:
         kind = parse_kind(kind)
     if date is not None:
-        date = parse_date(date)
+        date = parse_user_date(date)
     front, body = split_front_matter(text.lstrip("\ufeff"), where=where)
     front = front or FrontMatter()
     cleaned = clean_text(body)

@@ -114,18 +114,14 @@ def _linter() -> Callable[..., list[Finding]] | None:
 
 
 def _is_lead(brief: Brief, profile: Profile) -> bool:
-    return (
-        brief.lead
-        or brief.section == "lead"
-        or (brief.kind is not None and brief.kind in profile.lead_kinds)
-    )
+    return profile.is_lead(brief.kind, flagged=brief.lead or brief.section == "lead")
 
 
 def _section_key(brief: Brief, profile: Profile, keys: set[str], index: int) -> str:
     if brief.section in keys:
         return brief.section
     if brief.kind is not None:
-        key = profile.section_for_kind(brief.kind)
+        key = profile.section_of(brief.kind)
         if key in keys:
             return key
     raise IssueError(

@@ -399,7 +399,7 @@ def _default_profile() -> Profile:
 def _org(report: Report, profile: Profile) -> str:
     if report.org_short:
         return report.org_short
-    if report.lead or report.kind == "office":
+    if profile.is_lead(report.kind, flagged=report.lead):
         return profile.association_short
     return report.org or "报送单位"
 

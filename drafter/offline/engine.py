@@ -293,7 +293,7 @@ def _paragraphs(selected: list[Sentence], max_paras: int) -> list[str]:
 def draft_offline(report: Report, profile: Profile | None = None) -> Brief:
     """Draft ``report`` without a model: extractive, deterministic, faithful by design."""
     profile = profile or load_profile()
-    is_lead = report.lead or report.kind in profile.lead_kinds
+    is_lead = profile.is_lead(report.kind, flagged=report.lead)
     subject = _subject(report, profile)
     # Instructions injected into the report are cut before any sentence is chosen.
     title, text = report.title, strip_injections(_prepare(report.text))
@@ -334,7 +334,7 @@ def draft_offline(report: Report, profile: Profile | None = None) -> Brief:
         event_date=lead.date,
         paragraphs=paragraphs,
         attribution=None if is_lead else subject,
-        section="lead" if is_lead else profile.section_for_kind(report.kind),
+        section=profile.section_of(report.kind, lead=is_lead),
         lead=is_lead,
         kind=report.kind,
         source_id=report.id,

@@ -13,9 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from drafter.errors import InputError
 from drafter.schemas import DateFact
 
-__all__ = ["LEADING_DATE_RE", "cn_number", "find_event_dates", "parse_date_text"]
+__all__ = [
+    "LEADING_DATE_RE",
+    "cn_number",
+    "find_event_dates",
+    "parse_date_text",
+    "parse_user_date",
+]
 
 _CN_DIGITS = {
     "〇": 0,
@@ -176,3 +183,20 @@ def parse_date_text(value: str) -> dt.date | None:
     if not m or not (m.group("y") or m.group("ny")):
         return None
     return _resolve(m, None, None)
+
+
+def parse_user_date(value: str | dt.date) -> dt.date:
+    """A date typed by a user on any command: ``2026-05-08``, ``2026/5/8``, ``2026年5月8日``.
+
+    The one parser of user-typed dates; a clear Chinese error otherwise.
+    """
+    if isinstance(value, dt.date):
+        return value
+    parsed = parse_date_text(str(value))
+    if parsed is None:
+        raise InputError(
+            f"无法识别的日期：{value}",
+            hint="请写成 2026-05-08 或 2026年5月8日（须含年份）",
+            date=str(value),
+        )
+    return parsed

@@ -1,20 +1,30 @@
-"""Reading user text safely: files, standard input, encodings, and bad input.
+"""Reading user text safely and writing files atomically.
 
 Every command that reads a user's file goes through :func:`read_text`, so an empty
 file, a directory, a binary file or an oversized one fails the same way everywhere:
-a Chinese message, an :class:`~drafter.errors.InputError`, exit code 2.
+a Chinese message, an :class:`~drafter.errors.InputError`, exit code 2. Every file
+drafter writes goes through :func:`write_atomic`, so a crash mid-write never leaves a
+half-written brief, issue, recording or state file in place of a good one.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from drafter.errors import EncodingError, InputError
 
-__all__ = ["MAX_INPUT_BYTES", "Decoded", "decode_bytes", "read_bytes", "read_text"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "Decoded",
+    "decode_bytes",
+    "read_bytes",
+    "read_text",
+    "write_atomic",
+]
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 """Default size limit of one input file; ``DRAFTER_MAX_INPUT_BYTES`` overrides it."""
@@ -114,3 +124,27 @@ def read_text(path: str | Path) -> Decoded:
         path=str(path),
         mixed_line_endings=decoded.mixed_line_endings,
     )
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8, ``\\n`` line endings) to ``path`` atomically.
+
+    The bytes go to a temporary file in the same directory, are flushed to disk, and
+    the file is renamed over ``path``: readers see the old file or the new one, never a
+    mix. Parent directories are created. OS errors propagate to the caller, which
+    knows what the file is and how to explain the failure.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

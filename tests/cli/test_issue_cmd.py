@@ -88,12 +88,19 @@ def test_build_refuses_duplicates_and_flagged_briefs(tmp_path: Path) -> None:
     assert "强制编入" in result.stderr and out.is_file()
 
 
+@pytest.mark.parametrize("typed", ["2026-05-18", "2026/5/18", "2026年5月18日", "2026.5.18"])
+def test_build_accepts_every_date_form_draft_accepts(typed: str, tmp_path: Path) -> None:
+    data = _build(tmp_path / "a.json", "--date", typed)
+    assert data["masthead"]["date"] == "2026-05-18"  # type: ignore[index]
+
+
 @pytest.mark.parametrize(
     "args",
     [
         ["issue", "build", "missing.md", "--out", "x.md"],
         ["issue", "build", "BRIEF", "--out", "x.pdf"],
-        ["issue", "build", "BRIEF", "--out", "x.md", "--date", "2026/05/18"],
+        ["issue", "build", "BRIEF", "--out", "x.md", "--date", "2026/13/45"],
+        ["issue", "build", "BRIEF", "--out", "x.md", "--date", "下周一"],
         ["issue", "toc", "missing.json"],
         ["issue", "render", "BAD_JSON", "--out", "x.md"],
         ["issue", "parse", "EMPTY"],

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from drafter.drafting import pipeline as drafting
 from drafter.drafting.batch import BatchItem, draft_files, draft_many, expand_sources, output_paths
 from drafter.drafting.pipeline import ProseStep
-from drafter.drafting import pipeline as drafting
 from drafter.errors import InputError, ModelError
 from drafter.profile import Profile
 from drafter.schemas import Brief, Facts, Finding, Report, TokenUsage, report_id_for

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from drafter.drafting.pipeline import ProseStep, draft, place, schema_findings, select_examples
 from drafter.drafting import pipeline as drafting
+from drafter.drafting.pipeline import ProseStep, draft, place, schema_findings, select_examples
 from drafter.errors import ModelError, OutputValidationError
 from drafter.profile import Profile
 from drafter.schemas import (
@@ -257,7 +257,7 @@ def test_attribution_comes_from_the_report_not_the_model(profile: Profile) -> No
     assert brief.attribution == "北京植物保护学会"
     assert brief.paragraphs[-1].endswith("工作者。")
     assert brief.headline == "北京植物保护学会召开2026年学术年会"
-    assert brief.section == profile.section_for_kind("society")
+    assert brief.section == profile.section_of("society")
     assert brief.source_id == make_report().id
 
 
@@ -520,7 +520,7 @@ def test_stub_fields_win_over_the_models_own_attribution(
     brief = draft(report, profile=profile, config=stub_config(stub, tmp_path))  # type: ignore[arg-type]
     assert brief.attribution == "北京植物保护学会"
     assert "供稿" not in brief.body
-    assert brief.section == profile.section_for_kind("society")
+    assert brief.section == profile.section_of("society")
     assert brief.source_id == report.id
 
 

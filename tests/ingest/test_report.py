@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from drafter.errors import DrafterError, EncodingError, InputError, exit_code_for
 from drafter.ingest.report import (
     load_report,
-    parse_date,
     parse_kind,
     report_from_text,
     split_front_matter,
 )
 from drafter.profile import Profile
 from drafter.schemas import report_id_for
+from drafter.text.dates import parse_user_date
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
 
@@ -393,12 +393,12 @@ def test_parse_kind(value: str, kind: str) -> None:
 
 
 def test_bad_flag_values_are_cli_ready_errors() -> None:
-    for call in (lambda: parse_kind("街道"), lambda: parse_date("明天")):
+    for call in (lambda: parse_kind("街道"), lambda: parse_user_date("明天")):
         with pytest.raises(DrafterError) as info:
             call()
         assert info.value.hint
         assert exit_code_for(info.value) == 2
-    assert parse_date("2026-05-08") == dt.date(2026, 5, 8)
+    assert parse_user_date("2026-05-08") == dt.date(2026, 5, 8)
 
 
 @settings(max_examples=100, deadline=None)

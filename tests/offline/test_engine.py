@@ -99,7 +99,7 @@ def test_every_sample_drafts_to_a_clean_faithful_brief(path: Path, profile: Prof
         assert brief.attribution is None and brief.section == "lead"
     else:
         assert brief.attribution == report.org_short
-        assert brief.section == profile.section_for_kind(report.kind)
+        assert brief.section == profile.section_of(report.kind)
 
 
 # -- behaviour ---------------------------------------------------------------------
