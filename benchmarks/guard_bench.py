@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from drafter.brieftext import parse_brief
-from drafter.guard.faithfulness import check_faithfulness, extract_entities
+from drafter.guard.entities import extract_entities
+from drafter.guard.faithfulness import check_faithfulness
 from drafter.profile import load_profile
 from drafter.schemas import Brief
 

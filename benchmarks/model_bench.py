@@ -22,7 +22,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from drafter.model.chains import write_prose
-from drafter.model.providers import ModelConfig, clear_built_models
+from drafter.model.config import ModelConfig
+from drafter.model.providers import clear_built_models
 from drafter.model.tokens import count_tokens, split_by_tokens
 from drafter.schemas import Facts, Report, report_id_for
 from drafter.testing import StubRequest, StubServer

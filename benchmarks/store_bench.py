@@ -14,11 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from drafter.brieftext import edit_ratio
 from drafter.profile import load_profile
 from drafter.schemas import Brief, Finding, Provenance, Report, report_id_for
 from drafter.store.database import UNDECIDED, Store
+from drafter.store.diff import brief_text, sentence_diff
 from drafter.store.feedback import stats
-from drafter.store.workflow import brief_text, edit_ratio, sentence_diff
 
 
 def _report(i: int) -> Report:
@@ -81,7 +82,7 @@ def main() -> None:
                 text=text,
                 diff=sentence_diff(d.draft_text, text),
                 findings=[],
-                edit_ratio=edit_ratio(d.draft_text, text),
+                edit_ratio=edit_ratio(d.brief, edited),
             )
         t_revise = time.perf_counter() - t0
 

@@ -1,7 +1,12 @@
 """drafter: house-style briefs for a weekly bulletin, from raw activity reports.
 
-The public API is re-exported here. Heavy modules (the model layer, docx rendering)
-load on first use, so ``import drafter`` stays cheap.
+This module is the public API; the CLI (and any web or worker front end) is a client
+of it and of nothing else. Names load on first use, so ``import drafter`` stays
+cheap: ``drafter lint`` never imports the model layer. ``_EXPORTS`` below is the one
+list of public names; ``__all__`` is built from it and pinned by a test.
+
+Errors all derive from :class:`DrafterError`; see :mod:`drafter.errors` for the tree
+and the exit code of each.
 """
 
 from __future__ import annotations
@@ -9,134 +14,393 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from drafter.errors import (
-        ConfigError,
-        ConflictError,
-        DrafterError,
-        EncodingError,
-        EvalError,
-        InputError,
-        IssueError,
-        LockedError,
-        MissingRecordingError,
-        ModelError,
-        NotFoundError,
-        OutputValidationError,
-        ProfileError,
-        PromptError,
-        StoreError,
+if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equal)
+    from drafter.brieftext import (
+        parse_brief as parse_brief,
     )
-    from drafter.profile import Profile, load_profile
+    from drafter.brieftext import (
+        render_brief_md as render_brief_md,
+    )
+    from drafter.brieftext import (
+        render_brief_txt as render_brief_txt,
+    )
+    from drafter.drafting import (
+        BatchItem as BatchItem,
+    )
+    from drafter.drafting import (
+        BatchSummary as BatchSummary,
+    )
+    from drafter.drafting import (
+        ModelBackend as ModelBackend,
+    )
+    from drafter.drafting import (
+        check as check,
+    )
+    from drafter.drafting import (
+        check_text as check_text,
+    )
+    from drafter.drafting import (
+        draft as draft,
+    )
+    from drafter.drafting import (
+        draft_files as draft_files,
+    )
+    from drafter.drafting import (
+        draft_many as draft_many,
+    )
+    from drafter.drafting import (
+        toc_shortener as toc_shortener,
+    )
+    from drafter.errors import (
+        ConfigError as ConfigError,
+    )
+    from drafter.errors import (
+        ConflictError as ConflictError,
+    )
+    from drafter.errors import (
+        DrafterError as DrafterError,
+    )
+    from drafter.errors import (
+        EncodingError as EncodingError,
+    )
+    from drafter.errors import (
+        EvalError as EvalError,
+    )
+    from drafter.errors import (
+        InputError as InputError,
+    )
+    from drafter.errors import (
+        IssueError as IssueError,
+    )
+    from drafter.errors import (
+        LockedError as LockedError,
+    )
+    from drafter.errors import (
+        MissingRecordingError as MissingRecordingError,
+    )
+    from drafter.errors import (
+        ModelError as ModelError,
+    )
+    from drafter.errors import (
+        NotFoundError as NotFoundError,
+    )
+    from drafter.errors import (
+        OutputValidationError as OutputValidationError,
+    )
+    from drafter.errors import (
+        ProfileError as ProfileError,
+    )
+    from drafter.errors import (
+        PromptError as PromptError,
+    )
+    from drafter.errors import (
+        StoreError as StoreError,
+    )
+    from drafter.errors import (
+        exit_code_for as exit_code_for,
+    )
+    from drafter.eval import (
+        Case as Case,
+    )
+    from drafter.eval import (
+        EvalRun as EvalRun,
+    )
+    from drafter.eval import (
+        Regression as Regression,
+    )
+    from drafter.eval import (
+        baseline_view as baseline_view,
+    )
+    from drafter.eval import (
+        compare_runs as compare_runs,
+    )
+    from drafter.eval import (
+        evaluate as evaluate,
+    )
+    from drafter.eval import (
+        load_cases as load_cases,
+    )
+    from drafter.eval import (
+        load_run as load_run,
+    )
+    from drafter.eval import (
+        regressions as regressions,
+    )
+    from drafter.eval import (
+        to_junit as to_junit,
+    )
+    from drafter.guard import (
+        check_faithfulness as check_faithfulness,
+    )
+    from drafter.ingest import (
+        load_report as load_report,
+    )
+    from drafter.ingest import (
+        parse_kind as parse_kind,
+    )
+    from drafter.ingest import (
+        report_from_text as report_from_text,
+    )
+    from drafter.issue import (
+        build_issue as build_issue,
+    )
+    from drafter.issue import (
+        format_for as format_for,
+    )
+    from drafter.issue import (
+        load_numbering as load_numbering,
+    )
+    from drafter.issue import (
+        next_numbering as next_numbering,
+    )
+    from drafter.issue import (
+        parse_issue as parse_issue,
+    )
+    from drafter.issue import (
+        render as render,
+    )
+    from drafter.issue import (
+        review_problems as review_problems,
+    )
+    from drafter.issue import (
+        save_numbering as save_numbering,
+    )
+    from drafter.issue import (
+        toc_lines as toc_lines,
+    )
+    from drafter.issue import (
+        today as today,
+    )
+    from drafter.model import (
+        ModelConfig as ModelConfig,
+    )
+    from drafter.profile import (
+        Profile as Profile,
+    )
+    from drafter.profile import (
+        load_profile as load_profile,
+    )
+    from drafter.resources import (
+        data_dir as data_dir,
+    )
+    from drafter.samples import (
+        run_demo as run_demo,
+    )
     from drafter.schemas import (
-        Brief,
-        Facts,
-        Finding,
-        Footer,
-        Issue,
-        IssueSection,
-        Location,
-        Masthead,
-        Provenance,
-        Report,
-        TokenUsage,
+        SCHEMA_MODELS as SCHEMA_MODELS,
+    )
+    from drafter.schemas import (
+        SEVERITY_ZH as SEVERITY_ZH,
+    )
+    from drafter.schemas import (
+        Brief as Brief,
+    )
+    from drafter.schemas import (
+        Facts as Facts,
+    )
+    from drafter.schemas import (
+        Finding as Finding,
+    )
+    from drafter.schemas import (
+        Footer as Footer,
+    )
+    from drafter.schemas import (
+        Issue as Issue,
+    )
+    from drafter.schemas import (
+        IssueSection as IssueSection,
+    )
+    from drafter.schemas import (
+        Location as Location,
+    )
+    from drafter.schemas import (
+        Masthead as Masthead,
+    )
+    from drafter.schemas import (
+        OrgKind as OrgKind,
+    )
+    from drafter.schemas import (
+        Provenance as Provenance,
+    )
+    from drafter.schemas import (
+        Report as Report,
+    )
+    from drafter.schemas import (
+        TokenUsage as TokenUsage,
+    )
+    from drafter.schemas import (
+        json_schema as json_schema,
+    )
+    from drafter.store import (
+        UNDECIDED as UNDECIDED,
+    )
+    from drafter.store import (
+        DraftRecord as DraftRecord,
+    )
+    from drafter.store import (
+        Store as Store,
+    )
+    from drafter.store import (
+        accept as accept,
+    )
+    from drafter.store import (
+        brief_text as brief_text,
+    )
+    from drafter.store import (
+        export_evals as export_evals,
+    )
+    from drafter.store import (
+        format_diff as format_diff,
+    )
+    from drafter.store import (
+        issue_from_store as issue_from_store,
+    )
+    from drafter.store import (
+        redraft as redraft,
+    )
+    from drafter.store import (
+        reject as reject,
+    )
+    from drafter.store import (
+        revise as revise,
+    )
+    from drafter.store import (
+        stats as stats,
+    )
+    from drafter.store import (
+        submit as submit,
+    )
+    from drafter.style import (
+        RULES as RULES,
+    )
+    from drafter.style import (
+        finding_offset as finding_offset,
+    )
+    from drafter.style import (
+        fix as fix,
+    )
+    from drafter.style import (
+        lint as lint,
+    )
+    from drafter.style import (
+        severity_map as severity_map,
+    )
+    from drafter.text import (
+        Decoded as Decoded,
+    )
+    from drafter.text import (
+        parse_user_date as parse_user_date,
+    )
+    from drafter.text import (
+        read_text as read_text,
+    )
+    from drafter.text import (
+        write_atomic as write_atomic,
     )
 
 __version__ = "0.1.0"
 
-# name -> module that defines it; imported on first attribute access.
-_LAZY: dict[str, str] = {
-    **{
-        name: "drafter.errors"
-        for name in (
-            "ConfigError",
-            "ConflictError",
-            "DrafterError",
-            "EncodingError",
-            "EvalError",
-            "InputError",
-            "IssueError",
-            "LockedError",
-            "MissingRecordingError",
-            "ModelError",
-            "NotFoundError",
-            "OutputValidationError",
-            "ProfileError",
-            "PromptError",
-            "StoreError",
-        )
-    },
-    **{
-        name: "drafter.schemas"
-        for name in (
-            "Brief",
-            "Facts",
-            "Finding",
-            "Footer",
-            "Issue",
-            "IssueSection",
-            "Location",
-            "Masthead",
-            "Provenance",
-            "Report",
-            "TokenUsage",
-        )
-    },
-    "Profile": "drafter.profile",
-    "load_profile": "drafter.profile",
-    "lint": "drafter.style",
-    "fix": "drafter.style",
-    "check_faithfulness": "drafter.guard.faithfulness",
-    "load_report": "drafter.ingest.report",
-    "draft": "drafter.drafting.pipeline",
-    "check": "drafter.drafting.pipeline",
-    "build_issue": "drafter.issue",
-    "parse_issue": "drafter.issue",
-    "render": "drafter.issue",
-    "evaluate": "drafter.eval.runner",
+# module -> the public names it defines; the one list of drafter's API.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "drafter.errors": (
+        "ConfigError",
+        "ConflictError",
+        "DrafterError",
+        "EncodingError",
+        "EvalError",
+        "InputError",
+        "IssueError",
+        "LockedError",
+        "MissingRecordingError",
+        "ModelError",
+        "NotFoundError",
+        "OutputValidationError",
+        "ProfileError",
+        "PromptError",
+        "StoreError",
+        "exit_code_for",
+    ),
+    "drafter.schemas": (
+        "SCHEMA_MODELS",
+        "SEVERITY_ZH",
+        "Brief",
+        "Facts",
+        "Finding",
+        "Footer",
+        "Issue",
+        "IssueSection",
+        "Location",
+        "Masthead",
+        "OrgKind",
+        "Provenance",
+        "Report",
+        "TokenUsage",
+        "json_schema",
+    ),
+    "drafter.profile": ("Profile", "load_profile"),
+    "drafter.resources": ("data_dir",),
+    "drafter.text": ("Decoded", "parse_user_date", "read_text", "write_atomic"),
+    "drafter.brieftext": ("parse_brief", "render_brief_md", "render_brief_txt"),
+    "drafter.ingest": ("load_report", "parse_kind", "report_from_text"),
+    "drafter.style": ("RULES", "finding_offset", "fix", "lint", "severity_map"),
+    "drafter.guard": ("check_faithfulness",),
+    "drafter.model": ("ModelConfig",),
+    "drafter.drafting": (
+        "BatchItem",
+        "BatchSummary",
+        "ModelBackend",
+        "check",
+        "check_text",
+        "draft",
+        "draft_files",
+        "draft_many",
+        "toc_shortener",
+    ),
+    "drafter.issue": (
+        "build_issue",
+        "format_for",
+        "load_numbering",
+        "next_numbering",
+        "parse_issue",
+        "render",
+        "review_problems",
+        "save_numbering",
+        "today",
+        "toc_lines",
+    ),
+    "drafter.store": (
+        "UNDECIDED",
+        "DraftRecord",
+        "Store",
+        "accept",
+        "brief_text",
+        "export_evals",
+        "format_diff",
+        "issue_from_store",
+        "redraft",
+        "reject",
+        "revise",
+        "stats",
+        "submit",
+    ),
+    "drafter.eval": (
+        "Case",
+        "EvalRun",
+        "Regression",
+        "baseline_view",
+        "compare_runs",
+        "evaluate",
+        "load_cases",
+        "load_run",
+        "regressions",
+        "to_junit",
+    ),
+    "drafter.samples": ("run_demo",),
 }
 
-__all__ = [
-    "Brief",
-    "ConfigError",
-    "ConflictError",
-    "DrafterError",
-    "EncodingError",
-    "EvalError",
-    "Facts",
-    "Finding",
-    "Footer",
-    "InputError",
-    "Issue",
-    "IssueError",
-    "IssueSection",
-    "Location",
-    "LockedError",
-    "Masthead",
-    "MissingRecordingError",
-    "ModelError",
-    "NotFoundError",
-    "OutputValidationError",
-    "Profile",
-    "ProfileError",
-    "PromptError",
-    "Provenance",
-    "Report",
-    "StoreError",
-    "TokenUsage",
-    "__version__",
-    "build_issue",
-    "check",
-    "check_faithfulness",
-    "draft",
-    "evaluate",
-    "fix",
-    "lint",
-    "load_profile",
-    "load_report",
-    "parse_issue",
-    "render",
-]
+_LAZY: dict[str, str] = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted([*_LAZY, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
@@ -149,4 +413,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return list(__all__)

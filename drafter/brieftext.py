@@ -1,8 +1,10 @@
-"""One brief as text: render it as Markdown or plain text, and read it back.
+"""One brief as text: render it as Markdown or plain text, read it back, measure edits.
 
 A brief file is a ``###`` headline line, then paragraphs separated by blank lines; the
 attribution ``（…）`` ends the last paragraph. A file whose first character is ``{`` is
-read as the JSON of a :class:`~drafter.schemas.Brief`.
+read as the JSON of a :class:`~drafter.schemas.Brief`. :func:`edit_ratio` is the one
+measure of how much one brief differs from another (editor effort in the store, distance
+from the golden brief in the eval).
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import re
 
 from pydantic import ValidationError
+from rapidfuzz.distance import Levenshtein
 
 from drafter.errors import InputError
 from drafter.profile import Profile
 from drafter.schemas import Brief, OrgKind, Provenance
 
 __all__ = [
+    "edit_ratio",
     "join_attribution",
     "parse_brief",
     "render_brief_md",
@@ -67,6 +71,18 @@ def render_brief_txt(brief: Brief) -> str:
     paras = list(brief.paragraphs)
     paras[-1] = join_attribution(paras[-1], brief.attribution)
     return brief.headline + "\n\n" + "\n\n".join(paras) + "\n"
+
+
+def edit_ratio(before: Brief, after: Brief) -> float:
+    """How much of ``before`` was changed to give ``after``: 0 = unchanged, 1 = rewritten.
+
+    The normalized character-level Levenshtein distance (edits ÷ length of the longer
+    text) between the Markdown renderings (:func:`render_brief_md`: ``### headline``,
+    paragraphs, attribution) of the two briefs: the text an editor revises and a golden
+    brief is written in. Levenshtein, not difflib: it counts true insertions, deletions
+    and substitutions, while difflib's ratio is a matching heuristic.
+    """
+    return float(Levenshtein.normalized_distance(render_brief_md(before), render_brief_md(after)))
 
 
 def parse_brief(

@@ -17,11 +17,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from drafter.errors import ProfileError
-from drafter.schemas import OrgKind, Severity
+from drafter.schemas import Footer, OrgKind, Severity
 
 __all__ = [
     "DEFAULT_PROFILE_NAME",
-    "FooterSpec",
     "Limits",
     "ModelSettings",
     "OrgEntry",
@@ -49,12 +48,6 @@ class SectionSpec(_Model):
     def toc_title(self) -> str:
         """The heading as the 目录提要 names it: without its 【】 brackets."""
         return self.title.strip().removeprefix("【").removesuffix("】")
-
-
-class FooterSpec(_Model):
-    editor: str | None = None
-    reviewer: str | None = None
-    distribution: list[str] = Field(default_factory=list)
 
 
 class OrgEntry(_Model):
@@ -123,7 +116,8 @@ class Profile(_Model):
     timezone: str = "Asia/Shanghai"
     lead_kinds: list[OrgKind] = Field(default_factory=lambda: ["office"])  # type: ignore[arg-type]
     sections: list[SectionSpec]
-    footer: FooterSpec = Field(default_factory=FooterSpec)
+    # The footer every issue starts from (the CLI's --editor / --reviewer override it).
+    footer: Footer = Field(default_factory=Footer)
     orgs: list[OrgEntry] = Field(default_factory=list)
     org_patterns: list[OrgPattern] = Field(default_factory=list)
     banned: dict[str, str] = Field(default_factory=dict, description="banned → preferred wording")

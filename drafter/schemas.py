@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "SCHEMA_MODELS",
+    "SEVERITY_ZH",
     "Brief",
     "BriefStatus",
     "DateFact",
@@ -39,6 +40,8 @@ __all__ = [
 
 OrgKind = Literal["society", "district", "grassroots", "department", "office"]
 Severity = Literal["error", "warning", "info"]
+SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示", "off": "关闭"}
+"""How people see a severity (and a rule switched ``off`` in the profile)."""
 BriefStatus = Literal["ready", "needs_review"]
 Engine = Literal["offline", "model", "human", "parsed"]
 
@@ -201,6 +204,8 @@ class IssueSection(_Model):
     briefs: list[Brief] = Field(default_factory=list)
 
 
+# An issue's footer (编辑, 审核, 分送); the profile's ``footer`` is the one every issue
+# starts from. (A comment, not a docstring: a docstring would enter the JSON schema.)
 class Footer(_Model):
     editor: str | None = None
     reviewer: str | None = None

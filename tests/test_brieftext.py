@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from drafter.brieftext import (
+    edit_ratio,
     join_attribution,
     parse_brief,
     render_brief_md,
@@ -14,6 +17,7 @@ from drafter.brieftext import (
 )
 from drafter.errors import InputError
 from drafter.profile import Profile
+from drafter.schemas import Brief, Finding, Provenance
 
 BRIEF_MD = """### 延庆区科协举办冰雪科普进校园活动
 
@@ -77,3 +81,46 @@ def test_json_brief(profile: Profile) -> None:
 def test_bad_brief_files(profile: Profile, text: str, pattern: str) -> None:
     with pytest.raises(InputError, match=pattern):
         parse_brief(text, profile=profile)
+
+
+# -- edit ratio --------------------------------------------------------------------------
+
+
+def _brief(headline: str, *paragraphs: str, attribution: str | None = None) -> Brief:
+    return Brief(
+        headline=headline, paragraphs=list(paragraphs), attribution=attribution, section="lead"
+    )
+
+
+def test_edit_ratio_is_character_levenshtein_on_the_markdown() -> None:
+    meeting = _brief("北京气象学会召开理事会", "会议审议通过了年度报告。")
+    assert edit_ratio(meeting, meeting) == 0.0
+    renamed = meeting.model_copy(update={"headline": "北京天文学会召开理事会"})
+    # two characters changed, over the length of the Markdown rendering
+    assert edit_ratio(meeting, renamed) == pytest.approx(
+        2 / len(render_brief_md(meeting)), abs=1e-4
+    )
+    # "### 甲\n\n乙\n" → "### 丙\n\n丁\n": the markup is shared, the two characters are not
+    assert edit_ratio(_brief("甲", "乙"), _brief("丙", "丁")) == 2 / 9
+    # the attribution is part of the text; what is not printed is not an edit
+    assert edit_ratio(meeting, meeting.model_copy(update={"attribution": "北京气象学会"})) > 0
+    unprinted = meeting.model_copy(
+        update={
+            "provenance": Provenance(engine="human"),
+            "findings": [Finding(rule="space.cjk", severity="error", message="多余空格")],
+            "status": "needs_review",
+        }
+    )
+    assert edit_ratio(meeting, unprinted) == 0.0
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+
+
+@given(_TEXT, _TEXT, _TEXT, _TEXT)
+def test_edit_ratio_bounds_and_symmetry(h1: str, p1: str, h2: str, p2: str) -> None:
+    a, b = _brief(h1, p1), _brief(h2, p2)
+    r = edit_ratio(a, b)
+    assert 0.0 <= r <= 1.0
+    assert r == edit_ratio(b, a)
+    assert (r == 0.0) == (render_brief_md(a) == render_brief_md(b))

@@ -2,29 +2,66 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import drafter
 
 PUBLIC = {
-    "Brief", "ConfigError", "ConflictError", "DrafterError", "EncodingError", "EvalError",
-    "Facts", "Finding", "Footer", "InputError", "Issue", "IssueError", "IssueSection",
-    "Location", "LockedError", "Masthead", "MissingRecordingError", "ModelError",
-    "NotFoundError", "OutputValidationError", "Profile", "ProfileError", "PromptError",
-    "Provenance", "Report", "StoreError", "TokenUsage", "__version__", "build_issue", "check",
-    "check_faithfulness", "draft", "evaluate", "fix", "lint", "load_profile", "load_report",
-    "parse_issue", "render",
+    # errors
+    "ConfigError", "ConflictError", "DrafterError", "EncodingError", "EvalError", "InputError",
+    "IssueError", "LockedError", "MissingRecordingError", "ModelError", "NotFoundError",
+    "OutputValidationError", "ProfileError", "PromptError", "StoreError", "exit_code_for",
+    # data types, profile, package data, text
+    "SCHEMA_MODELS", "SEVERITY_ZH", "Brief", "Facts", "Finding", "Footer", "Issue",
+    "IssueSection", "Location", "Masthead", "OrgKind", "Provenance", "Report", "TokenUsage",
+    "json_schema", "Profile", "load_profile", "data_dir", "Decoded", "parse_user_date",
+    "read_text", "write_atomic", "parse_brief", "render_brief_md", "render_brief_txt",
+    # stages
+    "load_report", "parse_kind", "report_from_text", "RULES", "finding_offset", "fix", "lint",
+    "severity_map",
+    "check_faithfulness", "ModelConfig",
+    "BatchItem", "BatchSummary", "ModelBackend", "check", "check_text", "draft", "draft_files",
+    "draft_many", "toc_shortener",
+    "build_issue", "format_for", "load_numbering", "next_numbering", "parse_issue", "render",
+    "review_problems", "save_numbering", "today", "toc_lines",
+    "UNDECIDED", "DraftRecord", "Store", "accept", "brief_text", "export_evals", "format_diff",
+    "issue_from_store", "redraft", "reject", "revise", "stats", "submit",
+    "Case", "EvalRun", "Regression", "baseline_view", "compare_runs", "evaluate", "load_cases",
+    "load_run", "regressions", "to_junit",
+    "run_demo",
+    "__version__",
 }  # fmt: skip
 
 
 def test_public_names_are_pinned() -> None:
     assert set(drafter.__all__) == PUBLIC
+    assert len(drafter.__all__) == len(PUBLIC)  # no name listed twice
 
 
 def test_every_public_name_resolves() -> None:
     for name in drafter.__all__:
         assert getattr(drafter, name) is not None, name
+
+
+def test_type_checking_imports_match_the_exports() -> None:
+    """The names mypy sees (the TYPE_CHECKING block) are the names served at run time."""
+    tree = ast.parse(Path(drafter.__file__).read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    typed: dict[str, str] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom) and node.module
+        typed.update({a.name: node.module for a in node.names})
+    assert typed == drafter._LAZY
+
+
+def test_the_documented_entry_points_work() -> None:
+    # The issue's acceptance line, as a Python user would type it.
+    assert drafter.Store and drafter.ModelConfig and drafter.draft_many and drafter.toc_lines
 
 
 def test_unknown_attribute_raises() -> None:

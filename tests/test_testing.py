@@ -1,8 +1,11 @@
-"""The public test helpers: the loopback stub server and the scripted chat model."""
+"""The public test helpers: the stub server, the scripted chat model, the scripted backend."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
@@ -11,7 +14,21 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel
 
-from drafter.testing import Reply, ScriptedChatModel, ScriptExhaustedError, StubRequest, StubServer
+from drafter.drafting import ProseStep, draft
+from drafter.errors import ModelError, OutputValidationError
+from drafter.profile import Profile
+from drafter.schemas import Facts, Report, TokenUsage, report_id_for
+from drafter.testing import (
+    BackendCall,
+    Reply,
+    ScriptedBackend,
+    ScriptedChatModel,
+    ScriptExhaustedError,
+    Step,
+    StubRequest,
+    StubServer,
+    UnexpectedCallError,
+)
 
 TOOLS = [{"type": "function", "function": {"name": "Prose", "parameters": {"type": "object"}}}]
 ANSWER = {"headline": "北京气象学会召开理事会", "paragraphs": ["5月8日，北京气象学会召开理事会。"]}
@@ -209,3 +226,101 @@ def test_scripted_model_accepts_tools() -> None:
     model = ScriptedChatModel(script=[tool])
     answer = model.bind_tools([Line]).invoke("x")
     assert isinstance(answer, AIMessage) and answer.tool_calls[0]["args"] == {"line": "丙"}
+
+
+# -- ScriptedBackend ---------------------------------------------------------------
+
+REPORT_TEXT = "5月8日，北京气象学会召开理事会，理事23人出席。"
+PROSE = ProseStep(
+    headline="北京气象学会召开理事会", paragraphs=["5月8日，北京气象学会召开理事会。"]
+)
+
+
+def _report(text: str = REPORT_TEXT) -> Report:
+    return Report(id=report_id_for(text), text=text, org_short="北京气象学会", kind="society")
+
+
+def test_scripted_backend_answers_in_order_and_records_calls(profile: Profile) -> None:
+    facts = Facts(place="北京")
+    backend = ScriptedBackend(
+        [Step.facts(facts, usage=TokenUsage(prompt_tokens=7), calls=2), Step.prose(PROSE)]
+    )
+    assert backend.facts(_report(), profile) == (facts, TokenUsage(prompt_tokens=7), 2)
+    assert backend.prose(_report(), facts, profile, []) is PROSE
+    assert [c.kind for c in backend.calls] == ["facts", "prose"]
+    assert backend.calls_of("prose")[0].facts is facts
+    assert backend.remaining == 0
+    backend.assert_done()
+
+
+def test_scripted_backend_fails_loudly_when_exhausted(profile: Profile) -> None:
+    backend = ScriptedBackend([Step.facts()])
+    backend.facts(_report(), profile)
+    with pytest.raises(ScriptExhaustedError, match=r"call 2 asked for prose.*exhausted"):
+        backend.prose(_report(), Facts(), profile, [])
+    with pytest.raises(AssertionError, match="call 2 asked for prose"):
+        backend.assert_done()
+
+
+def test_scripted_backend_fails_loudly_on_an_unexpected_call(profile: Profile) -> None:
+    backend = ScriptedBackend([Step.facts(), Step.repair(PROSE)])
+    backend.facts(_report(), profile)
+    with pytest.raises(UnexpectedCallError, match=r"asked for prose, but the next .* is repair"):
+        backend.prose(_report(), Facts(), profile, [])
+    assert backend.remaining == 1  # the step is still there for the right call
+    with pytest.raises(AssertionError, match="never used: repair"):
+        backend.assert_done()
+
+
+def test_scripted_backend_raises_scripted_exceptions(profile: Profile) -> None:
+    backend = ScriptedBackend([Step.facts(ModelError("接口超时", hint="稍后重试"))])
+    with pytest.raises(ModelError):
+        backend.facts(_report(), profile)
+
+
+def test_a_step_answers_with_its_own_kind() -> None:
+    with pytest.raises(TypeError, match="facts step answers with Facts"):
+        Step("facts", PROSE)
+
+
+def test_responder_answers_once_the_script_is_used_up(profile: Profile) -> None:
+    def respond(call: BackendCall) -> Step | None:
+        return Step.prose(PROSE) if call.kind == "prose" else None
+
+    backend = ScriptedBackend([Step.facts()], responder=respond)
+    backend.facts(_report(), profile)
+    assert backend.prose(_report(), Facts(), profile, []) is PROSE
+    with pytest.raises(ScriptExhaustedError, match="responder had no answer"):
+        backend.repair(_report(), Facts(), PROSE, [], profile)
+
+
+def test_scripted_backend_drives_the_pipeline(profile: Profile) -> None:
+    bad = OutputValidationError("JSON 无法解析", raw_output="{", attempts=1)
+    backend = ScriptedBackend(
+        [Step.facts(), Step.prose(bad), Step.prose(PROSE)], model_name="scripted-model"
+    )
+    brief = draft(_report(), profile=profile, backend=backend)
+    assert brief.provenance.model == "scripted-model"
+    assert brief.provenance.attempts == 2
+    assert [c.kind for c in backend.calls] == ["facts", "prose", "prose"]
+    backend.assert_done()
+
+
+def test_scripted_backend_is_thread_safe(profile: Profile) -> None:
+    backend = ScriptedBackend(responder=lambda call: Step.facts())
+    threads = [threading.Thread(target=backend.facts, args=(_report(), profile)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(backend.calls_of("facts")) == 8
+
+
+def test_the_scripted_backend_and_stub_server_load_no_langchain() -> None:
+    code = (
+        "import sys\n"
+        "from drafter.testing import ScriptedBackend, Step, StubServer\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('langchain', 'openai'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

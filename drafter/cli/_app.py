@@ -10,19 +10,23 @@ import datetime as dt
 import enum
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from drafter.profile import Profile
-    from drafter.schemas import OrgKind
+    from drafter import ModelConfig, OrgKind, Profile
 
 __all__ = [
-    "SEVERITY_ZH",
+    "ApiKeyEnvOpt",
+    "BaseUrlOpt",
     "DbOpt",
     "KindOpt",
+    "MethodChoice",
+    "MethodOpt",
+    "ModelOpt",
+    "NoCacheOpt",
     "OrgOpt",
     "ProfileOpt",
     "TextOrJson",
@@ -30,9 +34,11 @@ __all__ = [
     "err",
     "issue_app",
     "load_profile_opt",
+    "model_config",
     "out",
     "parse_date_opt",
     "parse_kind_opt",
+    "write_file",
 ]
 
 
@@ -40,7 +46,7 @@ class _Group(TyperGroup):
     """Turns a DrafterError into a Chinese message on stderr and its mapped exit code."""
 
     def invoke(self, ctx: Any) -> Any:
-        from drafter.errors import DrafterError, exit_code_for
+        from drafter import DrafterError, exit_code_for
 
         try:
             return super().invoke(ctx)
@@ -95,7 +101,58 @@ DbOpt = Annotated[
     ),
 ]
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "off": "关闭"}
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="模型名称；offline 表示离线规则引擎。缺省用环境变量 DRAFTER_MODEL，再缺省用版式配置。",
+    ),
+]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址。")]
+ApiKeyEnvOpt = Annotated[
+    str | None,
+    typer.Option("--api-key-env", help="从哪个环境变量读取 API 密钥（密钥本身不上命令行）。"),
+]
+
+
+class MethodChoice(enum.StrEnum):
+    """``--method``: how the model is asked for structured output."""
+
+    json_schema = "json_schema"
+    function_calling = "function_calling"
+    json_mode = "json_mode"
+
+
+MethodOpt = Annotated[MethodChoice | None, typer.Option("--method", help="结构化输出方式。")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="不用本地缓存的模型回答，重新请求模型。")
+]
+
+
+def model_config(
+    profile: Profile,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key_env: str | None = None,
+    method: MethodChoice | None = None,
+    no_cache: bool = False,
+    recording_mode: Literal["off", "record", "replay"] = "off",
+    recordings: Path | None = None,
+) -> ModelConfig:
+    """The one place a command's model options become a :class:`drafter.ModelConfig`."""
+    from drafter import ModelConfig
+
+    return ModelConfig.resolve(
+        model=model,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        method=method.value if method else None,
+        cache=not no_cache,
+        recording_mode=recording_mode,
+        recordings=recordings,
+        profile=profile,
+    )
 
 
 class TextOrJson(enum.StrEnum):
@@ -109,7 +166,7 @@ def parse_kind_opt(kind: str | None) -> OrgKind | None:
     """``--kind`` as an OrgKind (English key or its Chinese name); None when not given."""
     if kind is None:
         return None
-    from drafter.ingest.report import parse_kind
+    from drafter import parse_kind
 
     return parse_kind(kind)
 
@@ -118,15 +175,29 @@ def parse_date_opt(value: str | None) -> dt.date | None:
     """``--date`` in any form a user types (2026-05-08, 2026/5/8, 2026年5月8日)."""
     if value is None:
         return None
-    from drafter.text.dates import parse_user_date
+    from drafter import parse_user_date
 
     return parse_user_date(value)
 
 
 def load_profile_opt(path: Path | None) -> Profile:
-    from drafter.profile import load_profile
+    from drafter import load_profile
 
     return load_profile(path)
+
+
+def write_file(path: Path, data: str | bytes) -> None:
+    """Write a command's output file atomically; a bad path is an input error, in Chinese."""
+    import drafter
+
+    if path.is_dir():
+        raise drafter.InputError(f"{path} 是一个目录", hint="--out 请给出文件路径，例如 issue.md")
+    try:
+        drafter.write_atomic(path, data)
+    except OSError as exc:
+        raise drafter.InputError(
+            f"无法写入 {path}：{exc.strerror or exc}", hint="请检查目录是否存在、是否有写权限"
+        ) from exc
 
 
 def out(text: str) -> None:

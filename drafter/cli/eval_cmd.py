@@ -5,25 +5,33 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from drafter.cli._app import ProfileOpt, app, err, load_profile_opt, out
+import drafter
+from drafter.cli._app import (
+    BaseUrlOpt,
+    ModelOpt,
+    ProfileOpt,
+    app,
+    err,
+    load_profile_opt,
+    model_config,
+    out,
+    write_file,
+)
 
 if TYPE_CHECKING:
-    from drafter.eval.runner import EvalRun, Regression
-    from drafter.eval.scorers import Case
-    from drafter.model.providers import ModelConfig
-    from drafter.profile import Profile
+    from drafter import Case, EvalRun, Profile, Regression
+
+RecordMode = Literal["off", "record", "replay"]
 
 
 @app.command("eval")
 def eval_cmd(
-    model: Annotated[
-        str | None, typer.Option("--model", help="offline（默认）或模型名；用 OpenAI 兼容接口")
-    ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址")] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
     record: Annotated[
         bool, typer.Option("--record", help="把每次模型调用录制到 evals/recordings/")
     ] = False,
@@ -64,36 +72,38 @@ def eval_cmd(
     profile: ProfileOpt = None,
 ) -> None:
     """运行评测用例：起草、打分、与基线比较；有退步时退出码为 1。"""
-    from drafter.errors import InputError
-    from drafter.eval.runner import compare_runs, load_cases, load_run, regressions
 
     if fmt not in {"table", "json"}:
-        raise InputError(f"--format 只能是 table 或 json，收到“{fmt}”", hint="例如 --format json")
+        raise drafter.InputError(
+            f"--format 只能是 table 或 json，收到“{fmt}”", hint="例如 --format json"
+        )
     if compare is not None:
-        rows = compare_runs(load_run(compare[0]), load_run(compare[1]))
+        rows = drafter.compare_runs(drafter.load_run(compare[0]), drafter.load_run(compare[1]))
         if fmt == "json":
             out(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
             _print_compare(rows)
         return
     if record and replay:
-        raise InputError(
+        raise drafter.InputError(
             "--record 与 --replay 不能同时使用", hint="录制时用 --record，回放时用 --replay"
         )
 
     prof = load_profile_opt(profile)
-    mode = "record" if record else "replay" if replay else "off"
+    mode: RecordMode = "record" if record else "replay" if replay else "off"
     if recordings is None and mode != "off":
         recordings = _default_recordings(cases)
-    config = _model_config(model, base_url, prof, mode, recordings)
+    config = model_config(
+        prof, model=model, base_url=base_url, recording_mode=mode, recordings=recordings
+    )
     grader_config = _grader_config(grader, base_url, prof, mode, recordings)
     if mode != "off" and config.is_offline and grader_config is None:
         err("提示：离线引擎不调用模型，--record/--replay 不起作用")
-    case_list = load_cases(cases)
-    old = load_run(baseline) if baseline is not None and not update_baseline else None
+    case_list = drafter.load_cases(cases)
+    old = drafter.load_run(baseline) if baseline is not None and not update_baseline else None
     run = _run_with_progress(case_list, prof, config, jobs, grader_config, grader_runs)
 
-    regs = regressions(run, old, tolerance=tolerance) if old is not None else []
+    regs = drafter.regressions(run, old, tolerance=tolerance) if old is not None else []
     new_baseline = (baseline or Path("evals/baseline.json")) if update_baseline else None
     _write_outputs(run, new_baseline, output, junit)
     if fmt == "json":
@@ -111,36 +121,29 @@ def eval_cmd(
         raise typer.Exit(1)
 
 
-def _model_config(
-    model: str | None, base_url: str | None, prof: Profile, mode: str, recordings: Path | None
-) -> ModelConfig:
-    from drafter.model.providers import ModelConfig
-
-    config = ModelConfig.resolve(model=model, base_url=base_url, profile=prof)
-    if mode == "off":
-        return config
-    return config.model_copy(update={"recordings": recordings, "recording_mode": mode})
-
-
 def _default_recordings(cases: Path | None) -> Path:
     """Recordings live beside the cases: ``<cases>/../recordings`` (evals/recordings)."""
     if cases is not None:
         return cases.resolve().parent / "recordings"
-    from drafter.resources import data_dir
 
-    return data_dir("evals") / "recordings"
+    return drafter.data_dir("evals") / "recordings"
 
 
 def _grader_config(
-    grader: str | None, base_url: str | None, prof: Profile, mode: str, recordings: Path | None
-) -> ModelConfig | None:
+    grader: str | None,
+    base_url: str | None,
+    prof: Profile,
+    mode: RecordMode,
+    recordings: Path | None,
+) -> drafter.ModelConfig | None:
     if grader is None:
         return None
-    from drafter.errors import InputError
 
-    config = _model_config(grader, base_url, prof, mode, recordings)
+    config = model_config(
+        prof, model=grader, base_url=base_url, recording_mode=mode, recordings=recordings
+    )
     if config.is_offline:
-        raise InputError(
+        raise drafter.InputError(
             "--grader 需要一个模型名，不能是 offline", hint="例如 --grader deepseek-chat"
         )
     return config
@@ -149,20 +152,18 @@ def _grader_config(
 def _run_with_progress(
     case_list: list[tuple[Case, Path]],
     prof: Profile,
-    config: ModelConfig,
+    config: drafter.ModelConfig,
     jobs: int | None,
-    grader: ModelConfig | None,
+    grader: drafter.ModelConfig | None,
     grader_runs: int,
 ) -> EvalRun:
     from rich.console import Console
     from rich.progress import Progress
 
-    from drafter.eval.runner import evaluate
-
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("评测中", total=len(case_list))
-        return evaluate(
+        return drafter.evaluate(
             case_list,
             profile=prof,
             config=config,
@@ -176,25 +177,17 @@ def _run_with_progress(
 def _write_outputs(
     run: EvalRun, new_baseline: Path | None, output: Path | None, junit: Path | None
 ) -> None:
-    from drafter.eval.runner import baseline_view, to_junit
 
     if new_baseline is not None:
-        _write(new_baseline, json.dumps(baseline_view(run), ensure_ascii=False, indent=1) + "\n")
+        write_file(
+            new_baseline,
+            json.dumps(drafter.baseline_view(run), ensure_ascii=False, indent=1) + "\n",
+        )
         err(f"已写入基线：{new_baseline}")
     if output is not None:
-        _write(output, run.model_dump_json(indent=1) + "\n")
+        write_file(output, run.model_dump_json(indent=1) + "\n")
     if junit is not None:
-        _write(junit, to_junit(run))
-
-
-def _write(path: Path, text: str) -> None:
-    from drafter.errors import InputError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"无法写入 {path}：{exc.strerror}", hint="检查路径和权限") from exc
+        write_file(junit, drafter.to_junit(run))
 
 
 def _report_regressions(regs: list[Regression], baseline: Path | None) -> None:

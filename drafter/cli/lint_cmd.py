@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import drafter
 from drafter.cli._app import (
-    SEVERITY_ZH,
     ProfileOpt,
     TextOrJson,
     app,
@@ -22,8 +22,7 @@ from drafter.cli._app import (
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from drafter.schemas import Finding
-    from drafter.text.files import Decoded
+    from drafter import Decoded, Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -35,9 +34,7 @@ class DocKind(enum.StrEnum):
 
 
 def _read(path: Path) -> Decoded:
-    from drafter.text.files import read_text
-
-    decoded = read_text(path)
+    decoded = drafter.read_text(path)
     if decoded.encoding == "gb18030":
         err(f"注意：{decoded.path} 按 GB18030（GBK）编码读取")
     elif decoded.encoding == "utf-8-sig":
@@ -59,12 +56,10 @@ def lint_cmd(
     profile: ProfileOpt = None,
 ) -> None:
     """按本刊版式检查简讯或整期；有错误时退出码为 1。"""
-    from drafter.style import lint
-
     prof = load_profile_opt(profile)
     docs = [_read(p) for p in files]  # read everything first: bad input fails before output
     results: list[tuple[Decoded, list[Finding]]] = [
-        (d, lint(d.text, prof, kind=kind.value)) for d in docs
+        (d, drafter.lint(d.text, prof, kind=kind.value)) for d in docs
     ]
     if fmt is TextOrJson.json:
         rows = [
@@ -84,19 +79,16 @@ def render_findings_text(results: list[tuple[Decoded, list[Finding]]]) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from drafter.style.document import block_starts
-
     console = Console(highlight=False, soft_wrap=True)
     counts = {"error": 0, "warning": 0, "info": 0}
     for decoded, findings in results:
         text = decoded.text
-        starts = block_starts(text)
         for f in findings:
             counts[f.severity] += 1
             loc = f.location
             line_no = loc.line if loc and loc.line else 0
             head = Text(f"{decoded.path}:{line_no}: ")
-            head.append(f"{SEVERITY_ZH[f.severity]} ", style=_STYLE[f.severity])
+            head.append(f"{drafter.SEVERITY_ZH[f.severity]} ", style=_STYLE[f.severity])
             head.append(f"[{f.rule}] ", style="dim")
             head.append(f.message)
             if f.replacement is not None and f.excerpt is not None:
@@ -104,8 +96,9 @@ def render_findings_text(results: list[tuple[Decoded, list[Finding]]]) -> None:
                     f"  “{_visible(f.excerpt)}” → “{_visible(f.replacement)}”", style="green"
                 )
             console.print(head)
-            if loc is not None and 0 <= loc.paragraph < len(starts):
-                console.print(_context(text, starts[loc.paragraph] + loc.start, f.excerpt or ""))
+            pos = drafter.finding_offset(text, f)
+            if pos is not None:
+                console.print(_context(text, pos, f.excerpt or ""))
     n = sum(len(fs) for _, fs in results)
     summary = f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
     console.print(Text(summary, style="bold" if counts["error"] else ""))
@@ -148,18 +141,15 @@ def fix_cmd(
 
     默认把修正后的全文输出到标准输出、修改清单输出到标准错误。
     """
-    from drafter.errors import InputError
-    from drafter.style import fix
-
     if write and diff:
-        raise InputError(
+        raise drafter.InputError(
             "--write 与 --diff 不能同时使用", hint="先用 --diff 查看，再用 --write 改写"
         )
     if write and str(file) == "-":
-        raise InputError("标准输入无法 --write 改写", hint="请指定文件路径")
+        raise drafter.InputError("标准输入无法 --write 改写", hint="请指定文件路径")
     prof = load_profile_opt(profile)
     decoded = _read(file)
-    result = fix(decoded.text, prof, kind=kind.value)
+    result = drafter.fix(decoded.text, prof, kind=kind.value)
     for c in result.changes:
         line = c.location.line or 0
         err(f"{decoded.path}:{line}: [{c.rule}] “{_visible(c.before)}” → “{_visible(c.after)}”")
@@ -181,7 +171,7 @@ def fix_cmd(
         return
     if write:
         if result.text != decoded.text or decoded.encoding != "utf-8":
-            _write_utf8(Path(file), result.text)
+            drafter.write_atomic(file, result.text)
             if decoded.encoding != "utf-8":
                 err(f"已按 UTF-8 写回 {decoded.path}（原编码 {decoded.encoding}）")
             else:
@@ -194,21 +184,6 @@ def fix_cmd(
     sys.stdout.write(result.text)
 
 
-def _write_utf8(path: Path, text: str) -> None:
-    """Write atomically: a crash mid-write must not lose the user's file."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @app.command("rules")
 def rules_cmd(
     fmt: Annotated[
@@ -217,9 +192,8 @@ def rules_cmd(
     profile: ProfileOpt = None,
 ) -> None:
     """列出全部版式规则：编号、级别（按配置）、来源、能否自动修正、理由。"""
-    from drafter.style.rules import RULES, severity_map
-
-    sev = severity_map(load_profile_opt(profile))
+    rules = drafter.RULES
+    sev = drafter.severity_map(load_profile_opt(profile))
     if fmt is TextOrJson.json:
         rows = [
             {
@@ -231,22 +205,22 @@ def rules_cmd(
                 "message": r.message,
                 "reason": r.reason,
             }
-            for r in RULES.values()
+            for r in rules.values()
         ]
         out(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"版式规则（共 {len(RULES)} 条）", show_lines=False)
+    table = Table(title=f"版式规则（共 {len(rules)} 条）", show_lines=False)
     for col in ("编号", "级别", "来源", "自动修正"):
         table.add_column(col, no_wrap=True)
     table.add_column("理由", overflow="fold")
-    for r in RULES.values():
+    for r in rules.values():
         s = sev[r.id]
         table.add_row(
             r.id,
-            SEVERITY_ZH[s] + ("" if s == r.severity else "（配置）"),
+            drafter.SEVERITY_ZH[s] + ("" if s == r.severity else "（配置）"),
             r.tier,
             "是" if r.autofix else "否",
             r.reason,

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+import drafter
 from drafter.cli._app import ProfileOpt, app, load_profile_opt, out
 
 
@@ -21,19 +22,17 @@ def schema_cmd(
     ] = None,
 ) -> None:
     """打印某个数据模型的 JSON Schema，或用 --write 写出全部。"""
-    from drafter.schemas import SCHEMA_MODELS, json_schema
-
     if write is not None:
         write.mkdir(parents=True, exist_ok=True)
-        for key in SCHEMA_MODELS:
+        for key in drafter.SCHEMA_MODELS:
             path = write / f"{key}.schema.json"
-            path.write_text(dump_schema(json_schema(key)), encoding="utf-8")
+            drafter.write_atomic(path, dump_schema(drafter.json_schema(key)))
             out(str(path))
         return
     if name is None:
-        out("可选模型：" + "、".join(SCHEMA_MODELS))
+        out("可选模型：" + "、".join(drafter.SCHEMA_MODELS))
         raise typer.Exit(0)
-    out(dump_schema(json_schema(name)))
+    out(dump_schema(drafter.json_schema(name)))
 
 
 def dump_schema(schema: dict[str, object]) -> str:

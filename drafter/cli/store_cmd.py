@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+import drafter
 from drafter.cli._app import (
     DbOpt,
     KindOpt,
@@ -26,8 +27,7 @@ from drafter.cli._app import (
 )
 
 if TYPE_CHECKING:
-    from drafter.schemas import Finding
-    from drafter.store.database import DraftRecord, Store
+    from drafter import DraftRecord, Finding, Store
 
 
 class StatusChoice(enum.StrEnum):
@@ -49,9 +49,7 @@ ModelOpt = Annotated[
 
 
 def _open(db: Path | None) -> Store:
-    from drafter.store.database import Store
-
-    return Store.open(db)
+    return drafter.Store.open(db)
 
 
 def _dump(data: Any) -> None:
@@ -71,7 +69,7 @@ def _finding_line(f: Finding) -> str:
     where = ""
     if f.location is not None:
         where = "标题" if f.location.paragraph == -1 else f"第{f.location.paragraph + 1}段"
-    level = {"error": "错误", "warning": "警告", "info": "提示"}[f.severity]
+    level = drafter.SEVERITY_ZH[f.severity]
     excerpt = f"：“{f.excerpt}”" if f.excerpt else ""
     return f"  [{level}] {f.rule} {where} {f.message}{excerpt}".rstrip()
 
@@ -86,13 +84,10 @@ def submit_cmd(
     profile: ProfileOpt = None,
 ) -> None:
     """保存一份报送材料（先落库），再起草；输出一行摘要，以稿件编号结尾。"""
-    from drafter.errors import exit_code_for
-    from drafter.store.workflow import submit
-
     prof = load_profile_opt(profile)
     org_kind = parse_kind_opt(kind)
     with _open(db) as store:
-        result = submit(store, file, profile=prof, org=org, kind=org_kind, model=model)
+        result = drafter.submit(store, file, profile=prof, org=org, kind=org_kind, model=model)
     if result.earlier:
         earlier = "、".join(str(i) for i in result.earlier)
         err(f"注意：同样内容的材料此前已提交过（稿件 {earlier}），请确认不是重复报送")
@@ -100,7 +95,7 @@ def submit_cmd(
         err(f"起草失败：{result.error.message}")
         err(f"提示：材料已保存，稍后可用 drafter redraft {result.draft.id} 重新起草")
         out(_summary(result.draft))
-        raise typer.Exit(exit_code_for(result.error))
+        raise typer.Exit(drafter.exit_code_for(result.error))
     out(_summary(result.draft))
 
 
@@ -114,11 +109,9 @@ def queue_cmd(
     db: DbOpt = None,
 ) -> None:
     """列出待处理的稿件：状态、单位、标题、错误与警告数。"""
-    from drafter.store.database import UNDECIDED
-
     statuses: list[str] | None
     if status is StatusChoice.pending:
-        statuses = list(UNDECIDED)
+        statuses = list(drafter.UNDECIDED)
     elif status is StatusChoice.all:
         statuses = None
     else:
@@ -170,15 +163,15 @@ def show_cmd(draft_id: IdArg, db: DbOpt = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from drafter.store.workflow import brief_text
-
     with _open(db) as store:
         d = store.get_draft(draft_id)
         report = store.get_report(d.report_id).report
         revisions = store.revisions(draft_id)
     brief = revisions[-1].brief if revisions else d.brief
     findings = revisions[-1].findings if revisions else d.findings
-    draft_view = Text(brief_text(brief) if brief else d.failure or "（尚无草稿）", overflow="fold")
+    draft_view = Text(
+        drafter.brief_text(brief) if brief else d.failure or "（尚无草稿）", overflow="fold"
+    )
     for f in findings:
         if f.excerpt:
             style = "bold red" if f.severity == "error" else "yellow"
@@ -219,10 +212,8 @@ def accept_cmd(
     db: DbOpt = None,
 ) -> None:
     """采用稿件（有修改时采用最后一次修改稿）。"""
-    from drafter.store.workflow import accept
-
     with _open(db) as store:
-        d = accept(store, draft_id, expected_version=version)
+        d = drafter.accept(store, draft_id, expected_version=version)
     out(f"已采用稿件 {d.id}（编辑比例 {d.edit_ratio or 0:.3f}）。")
 
 
@@ -233,10 +224,8 @@ def reject_cmd(
     db: DbOpt = None,
 ) -> None:
     """退回稿件，并记录理由。"""
-    from drafter.store.workflow import reject
-
     with _open(db) as store:
-        d = reject(store, draft_id, why)
+        d = drafter.reject(store, draft_id, why)
     out(f"已退回稿件 {d.id}：{why.strip()}")
 
 
@@ -245,23 +234,18 @@ def redraft_cmd(
     draft_id: IdArg, model: ModelOpt = None, db: DbOpt = None, profile: ProfileOpt = None
 ) -> None:
     """重新起草一份稿件（起草失败、中断后，或换一个模型）。"""
-    from drafter.errors import exit_code_for
-    from drafter.store.workflow import redraft
-
     prof = load_profile_opt(profile)
     with _open(db) as store:
-        result = redraft(store, draft_id, profile=prof, model=model)
+        result = drafter.redraft(store, draft_id, profile=prof, model=model)
     out(_summary(result.draft))
     if result.error is not None:
         err(f"起草失败：{result.error.message}")
-        raise typer.Exit(exit_code_for(result.error))
+        raise typer.Exit(drafter.exit_code_for(result.error))
 
 
 @app.command("log")
 def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None) -> None:
     """显示一份稿件的全部处理记录，含每次修改的逐句差异。"""
-    from drafter.store.workflow import format_diff
-
     with _open(db) as store:
         d = store.get_draft(draft_id)
         events = store.events(draft_id)
@@ -309,18 +293,16 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None)
             rev = revisions.get(int(e.detail.get("revision", 0)))
             if rev is not None:
                 out(f"    第{rev.number}次修改，编辑比例 {rev.edit_ratio:.3f}")
-                for line in format_diff(rev.diff):
+                for line in drafter.format_diff(rev.diff):
                     out(f"    {line}")
 
 
 @app.command("revise")
 def revise_cmd(draft_id: IdArg, db: DbOpt = None, profile: ProfileOpt = None) -> None:
     """用 $VISUAL / $EDITOR 修改稿件；保存后检查并记录逐句差异。"""
-    from drafter.store.workflow import revise
-
     prof = load_profile_opt(profile)
     with _open(db) as store:
-        result = revise(store, draft_id, profile=prof)
+        result = drafter.revise(store, draft_id, profile=prof)
     if result.outcome == "empty":
         out("文件为空，未保存任何内容。")
         return
@@ -347,10 +329,8 @@ def stats_cmd(
     db: DbOpt = None,
 ) -> None:
     """编辑工作量统计：采用率、编辑比例（按引擎/模型/提示词版本、按单位类型）、手工修正最多的问题。"""
-    from drafter.store.feedback import stats
-
     with _open(db) as store:
-        data = stats(store, since=since)
+        data = drafter.stats(store, since=since)
     if fmt is TextOrJson.json:
         _dump(data)
         return
@@ -394,8 +374,6 @@ def export_evals_cmd(
     db: DbOpt = None,
 ) -> None:
     """把已采用、已修改的稿件导出为评测用例（报送材料 + 定稿作为标准答案）。"""
-    from drafter.store.feedback import export_evals
-
     with _open(db) as store:
-        written = export_evals(store, out_dir, since=since)
+        written = drafter.export_evals(store, out_dir, since=since)
     out(f"已导出 {len(written)} 个评测用例到 {out_dir}")

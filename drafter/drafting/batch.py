@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -27,10 +25,11 @@ from drafter.brieftext import render_brief_md
 from drafter.errors import DrafterError, InputError
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, OrgKind, Report
+from drafter.text.files import write_atomic
 
 if TYPE_CHECKING:
-    from drafter.drafting.pipeline import ModelBackend
-    from drafter.model.providers import ModelConfig
+    from drafter.drafting.backend import ModelBackend
+    from drafter.model.config import ModelConfig
 
 __all__ = [
     "REPORT_SUFFIXES",
@@ -113,7 +112,7 @@ def draft_many(
 
     profile = profile or load_profile()
     if backend is None and config is None:
-        from drafter.model.providers import ModelConfig
+        from drafter.model.config import ModelConfig
 
         config = ModelConfig.resolve(model=model, profile=profile)
 
@@ -221,22 +220,11 @@ def _finished(stem: Path, report: Report) -> Brief | None:
     return brief if brief.source_id == report.id else None
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_outputs(brief: Brief, stem: Path) -> list[Path]:
     """Write ``stem.md`` then ``stem.json``; the sidecar last, as the completion mark."""
     md, sidecar = stem.with_suffix(".md"), stem.with_suffix(".json")
-    _write_atomic(md, render_brief_md(brief))
-    _write_atomic(sidecar, brief.model_dump_json(indent=2) + "\n")
+    write_atomic(md, render_brief_md(brief))
+    write_atomic(sidecar, brief.model_dump_json(indent=2) + "\n")
     return [md, sidecar]
 
 
@@ -268,7 +256,7 @@ def draft_files(
 
     profile = profile or load_profile()
     if backend is None and config is None:
-        from drafter.model.providers import ModelConfig
+        from drafter.model.config import ModelConfig
 
         config = ModelConfig.resolve(model=model, profile=profile)  # fail before any work
     if out_dir.exists() and not out_dir.is_dir():

@@ -5,87 +5,36 @@ extractive engine when no model is configured, else the model chain (facts, then
 The model writes prose only (headline + paragraphs); attribution, event date, section
 and lead flag are set here from the report's fields (:func:`place`).
 
-Every brief passes the same gates (:func:`gate`): schema validation, mechanical autofix
-plus lint, and the faithfulness guard. While error findings remain and the repair budget
-lasts, the model is asked to repair its prose, given the current prose and only the
-current findings. The result is ``ready`` or ``needs_review`` with its findings; it is
-never silently shipped and never dropped.
+Every brief passes the same gates (:func:`drafter.drafting.gates.gate`): schema
+validation, mechanical autofix plus lint, and the faithfulness guard. While error
+findings remain and the repair budget lasts, the model is asked to repair its prose,
+given the current prose and only the current findings. The result is ``ready`` or
+``needs_review`` with its findings; it is never silently shipped and never dropped.
+The model is reached through a :class:`~drafter.drafting.backend.ModelBackend`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from drafter.brieftext import parse_brief, render_brief_md, split_attribution, split_paragraphs
+from drafter.brieftext import split_attribution, split_paragraphs
+from drafter.drafting.backend import ChainBackend, ModelBackend, ProseStep
+from drafter.drafting.examples import example_share, select_examples
+from drafter.drafting.gates import errors_in, gate, schema_findings
 from drafter.errors import ModelError, OutputValidationError
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Facts, Finding, Provenance, Report, TokenUsage
 
 if TYPE_CHECKING:
-    from drafter.model.chains import CallStats, Prose
-    from drafter.model.providers import ModelConfig
+    from drafter.model.config import ModelConfig
 
-__all__ = [
-    "ChainBackend",
-    "ModelBackend",
-    "ProseStep",
-    "check",
-    "draft",
-    "gate",
-    "place",
-    "schema_findings",
-    "select_examples",
-]
+__all__ = ["draft", "place"]
 
 log = logging.getLogger(__name__)
-
-EXAMPLE_BUDGET_SHARE = 4
-"""Few-shot examples may take at most 1/N of the model's context budget."""
-
-
-@dataclass(frozen=True)
-class ProseStep:
-    """One prose answer of the model (a first draft or a repair) and what it cost."""
-
-    headline: str
-    paragraphs: list[str]
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    calls: int = 1
-    prompt_id: str | None = None
-    prompt_version: str | None = None
-
-
-class ModelBackend(Protocol):
-    """What the pipeline needs from a model: facts, prose, repaired prose.
-
-    A malformed or schema-violating answer raises :class:`OutputValidationError`
-    (one failed attempt); an endpoint that fails after its retries raises
-    :class:`ModelError`. The default backend wraps :mod:`drafter.model.chains`; tests and
-    evaluation may pass their own.
-    """
-
-    model_name: str | None
-
-    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]: ...
-
-    def prose(
-        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
-    ) -> ProseStep: ...
-
-    def repair(
-        self,
-        report: Report,
-        facts: Facts,
-        step: ProseStep,
-        findings: list[Finding],
-        profile: Profile,
-    ) -> ProseStep: ...
 
 
 # -- placement: everything that is not prose comes from fields -------------------------
@@ -130,57 +79,8 @@ def _clean_paragraphs(paragraphs: Sequence[str]) -> list[str]:
     return out
 
 
-# -- gates ----------------------------------------------------------------------------
-
-
-def schema_findings(brief: Brief) -> list[Finding]:
-    """Structural problems that make a brief unusable: each is an error finding."""
-    try:
-        Brief.model_validate(brief.model_dump())
-    except ValidationError as exc:
-        return [
-            Finding(
-                rule="schema.invalid",
-                severity="error",
-                message=f"稿件结构不符合要求：{'.'.join(str(x) for x in e['loc'])}：{e['msg']}",
-            )
-            for e in exc.errors()
-        ]
-    findings: list[Finding] = []
-    if "\n" in brief.headline.strip():
-        findings.append(Finding(rule="schema.headline", severity="error", message="标题必须是一行"))
-    if any(not p.strip() for p in brief.paragraphs):
-        findings.append(
-            Finding(rule="schema.paragraph", severity="error", message="正文中有空段落")
-        )
-    return findings
-
-
-def gate(brief: Brief, report: Report, profile: Profile) -> tuple[Brief, list[Finding]]:
-    """Schema → mechanical autofix + lint → faithfulness guard.
-
-    Returns the fixed brief and every finding on it. The same gate serves a model
-    draft, an offline draft and an editor's revision.
-    """
-    from drafter.guard.faithfulness import check_faithfulness
-    from drafter.style import fix_brief, lint_brief
-
-    problems = schema_findings(brief)
-    if problems:
-        return brief, problems
-    fixed, _changes = fix_brief(brief, profile)
-    expected = None if fixed.lead else report.org_short
-    findings = lint_brief(fixed, profile, expected_attribution=expected)
-    findings += check_faithfulness(fixed, report, profile, main_org=report.org_short)
-    return fixed, findings
-
-
-def _errors(findings: Sequence[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == "error"]
-
-
 def _finish(brief: Brief, findings: list[Finding], provenance: Provenance) -> Brief:
-    status = "needs_review" if _errors(findings) else "ready"
+    status = "needs_review" if errors_in(findings) else "ready"
     return brief.model_copy(
         update={"findings": findings, "status": status, "provenance": provenance}
     )
@@ -195,7 +95,7 @@ def draft(
     profile: Profile | None = None,
     config: ModelConfig | None = None,
     model: str | None = None,
-    examples: Sequence[Brief] | None = None,
+    examples: Iterable[Brief] | None = None,
     max_repairs: int | None = None,
     backend: ModelBackend | None = None,
 ) -> Brief:
@@ -203,24 +103,27 @@ def draft(
 
     ``model`` (a model name or ``"offline"``) is used only when ``config`` is not given;
     ``backend`` replaces the model chain (evaluation, tests). ``examples`` are accepted
-    briefs; those of the report's kind are offered to the model as few-shot examples,
-    within a token budget. ``max_repairs`` defaults to ``profile.model.max_repairs``.
+    briefs in order of preference (newest first); :func:`select_examples` picks those
+    offered to the model as few-shot examples, reading them lazily. ``max_repairs``
+    defaults to ``config.max_repairs``, then to ``profile.model.max_repairs``.
 
     Raises :class:`ModelError` when the endpoint fails after its retries, and
     :class:`OutputValidationError` when no answer ever passed schema validation.
     """
     profile = profile or load_profile()
+    if max_repairs is None and config is not None:
+        max_repairs = config.max_repairs
     if backend is None:
         config = config or _resolve_config(model, profile)
         if config.is_offline:
             return _draft_offline(report, profile)
         backend = ChainBackend(config)
     repairs = profile.model.max_repairs if max_repairs is None else max(0, max_repairs)
-    return _draft_model(report, profile, backend, list(examples or []), repairs)
+    return _draft_model(report, profile, backend, examples or (), repairs)
 
 
 def _resolve_config(model: str | None, profile: Profile) -> ModelConfig:
-    from drafter.model.providers import ModelConfig
+    from drafter.model.config import ModelConfig
 
     return ModelConfig.resolve(model=model, profile=profile)
 
@@ -251,12 +154,12 @@ def _draft_model(
     report: Report,
     profile: Profile,
     backend: ModelBackend,
-    examples: list[Brief],
+    examples: Iterable[Brief],
     max_repairs: int,
 ) -> Brief:
     tally = _Tally()
     facts = _facts(report, profile, backend, tally, 1 + max_repairs)
-    shots = select_examples(examples, report, profile)
+    shots = select_examples(examples, report.kind, share=example_share(profile))
     event_date = _event_date(facts, report)
 
     step: ProseStep | None = None  # the latest prose that passed schema validation
@@ -287,7 +190,7 @@ def _draft_model(
         brief, findings = gate(built, report, profile)
         # A repair starts from the autofixed prose: the findings' locations refer to it.
         step = replace(candidate, headline=brief.headline, paragraphs=list(brief.paragraphs))
-        if not _errors(findings):
+        if not errors_in(findings):
             break
 
     if brief is None or step is None:
@@ -402,144 +305,3 @@ def _usage_of(exc: OutputValidationError) -> TokenUsage:
         completion_tokens=int(exc.usage.get("completion_tokens", 0)),
         estimated=bool(exc.usage.get("estimated", 0)),
     )
-
-
-def select_examples(
-    examples: Sequence[Brief],
-    report: Report,
-    profile: Profile,
-    *,
-    budget: int | None = None,
-    count: Callable[[str], int] | None = None,
-) -> list[Brief]:
-    """Accepted briefs of the report's kind, in the given order, within a token budget."""
-    if not examples:
-        return []
-    if count is None:
-        from drafter.model.tokens import count_tokens
-
-        count = count_tokens
-    limit = profile.model.context_tokens // EXAMPLE_BUDGET_SHARE if budget is None else budget
-    chosen: list[Brief] = []
-    used = 0
-    for ex in examples:
-        if ex.kind not in (None, report.kind):
-            continue
-        cost = count(render_brief_md(ex))
-        if used + cost > limit:
-            continue  # a shorter one further on may still fit
-        chosen.append(ex)
-        used += cost
-    return chosen
-
-
-# -- the default backend: drafter.model.chains -----------------------------------------------
-
-
-class ChainBackend:
-    """:class:`ModelBackend` over the LCEL chains of :mod:`drafter.model.chains`.
-
-    ``chat_model`` (a LangChain ``BaseChatModel``; typed ``Any`` so that this module
-    never imports LangChain) replaces the model built from ``config``, e.g. a
-    :class:`~drafter.testing.ScriptedChatModel` in tests.
-    """
-
-    def __init__(self, config: ModelConfig, *, chat_model: Any = None) -> None:
-        self.config = config
-        self.chat_model = chat_model
-        self.model_name: str | None = config.model
-
-    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
-        from drafter.model.chains import extract_facts
-
-        facts, stats = extract_facts(
-            report, self.config, profile=profile, chat_model=self.chat_model
-        )
-        return facts, stats.usage, stats.calls
-
-    def prose(
-        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
-    ) -> ProseStep:
-        from drafter.model.chains import write_prose
-
-        prose, stats = write_prose(
-            report,
-            facts,
-            self.config,
-            profile=profile,
-            examples=examples,
-            chat_model=self.chat_model,
-        )
-        return _step(prose, stats)
-
-    def repair(
-        self,
-        report: Report,
-        facts: Facts,
-        step: ProseStep,
-        findings: list[Finding],
-        profile: Profile,
-    ) -> ProseStep:
-        from drafter.model.chains import Prose, repair_prose
-
-        current = Prose(headline=step.headline, paragraphs=list(step.paragraphs))
-        prose, stats = repair_prose(
-            report, facts, current, findings, self.config, profile=profile,
-            chat_model=self.chat_model,
-        )  # fmt: skip
-        return _step(prose, stats)
-
-
-def _step(prose: Prose, stats: CallStats) -> ProseStep:
-    return ProseStep(
-        headline=prose.headline,
-        paragraphs=list(prose.paragraphs),
-        usage=stats.usage,
-        calls=stats.calls,
-        prompt_id=stats.prompt_id,
-        prompt_version=stats.prompt_version,
-    )
-
-
-# -- checking any brief ---------------------------------------------------------------
-
-
-def check(
-    brief: Brief | str,
-    source: Report | str | None = None,
-    *,
-    profile: Profile | None = None,
-) -> list[Finding]:
-    """Lint and guard any brief (a draft or one an editor wrote) against its source.
-
-    A ``str`` brief is Markdown or Brief JSON; a ``str`` source is the report's text.
-    Without a source only lint runs. Nothing is fixed: the findings are on the text
-    as given.
-    """
-    from drafter.style import lint_brief
-
-    profile = profile or load_profile()
-    if isinstance(brief, str):
-        brief = parse_brief(brief, profile=profile)
-    if source is None:
-        return list(lint_brief(brief, profile, expected_attribution=None))
-    from drafter.guard.faithfulness import check_faithfulness
-
-    if isinstance(source, str):
-        from drafter.ingest.report import report_from_text
-
-        report = report_from_text(source, profile=profile)
-    else:
-        report = source
-    expected = None if brief.lead else report.org_short
-    findings = list(lint_brief(brief, profile, expected_attribution=expected))
-    findings += check_faithfulness(brief, report, profile, main_org=report.org_short)
-    if brief.source_id is not None and brief.source_id != report.id:
-        findings.append(
-            Finding(
-                rule="check.source",
-                severity="warning",
-                message=f"稿件记录的来源材料（{brief.source_id}）与所给材料（{report.id}）不是同一份",
-            )
-        )
-    return findings

@@ -1,5 +1,39 @@
-"""The eval suite: cases, scorers, grading, runner."""
+"""The eval suite: cases, scorers, grading, running them, and comparing the results.
 
-from drafter.eval.runner import evaluate
+:mod:`drafter.eval.scorers` defines a case and scores a sample, :mod:`drafter.eval.runner`
+loads the cases and runs them, :mod:`drafter.eval.results` holds a run and compares it
+with a baseline or another run, :mod:`drafter.eval.grading` is the optional model grader.
+"""
 
-__all__ = ["evaluate"]
+from drafter.eval.results import (
+    CaseResult,
+    EvalRun,
+    Regression,
+    baseline_view,
+    compare_runs,
+    load_run,
+    regressions,
+    to_junit,
+)
+from drafter.eval.runner import default_cases_dir, default_jobs, evaluate, load_cases
+from drafter.eval.scorers import SCORERS, Case, Sample, Score, Scorer
+
+__all__ = [
+    "SCORERS",
+    "Case",
+    "CaseResult",
+    "EvalRun",
+    "Regression",
+    "Sample",
+    "Score",
+    "Scorer",
+    "baseline_view",
+    "compare_runs",
+    "default_cases_dir",
+    "default_jobs",
+    "evaluate",
+    "load_cases",
+    "load_run",
+    "regressions",
+    "to_junit",
+]

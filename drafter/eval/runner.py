@@ -2,9 +2,9 @@
 
 Vocabulary (after inspect_ai): a *case* (:class:`~drafter.eval.scorers.Case`) is a raw
 report plus expectations; running the pipeline on it gives a *sample*; *scorers*
-(:data:`~drafter.eval.scorers.SCORERS`) turn a sample into *scores*. An :class:`EvalRun`
-holds every case's scores and the aggregates, is written as JSON (top-level
-``cases``), compared with a baseline (:func:`regressions`) and exported as JUnit XML.
+(:data:`~drafter.eval.scorers.SCORERS`) turn a sample into *scores*. This module loads
+the cases and runs them; the :class:`~drafter.eval.results.EvalRun` it returns, and its
+comparison with a baseline or another run, are :mod:`drafter.eval.results`.
 
 A case directory looks like::
 
@@ -23,105 +23,33 @@ adds the model-graded scorer (:mod:`drafter.eval.grading`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import statistics
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from drafter.drafting.shorten import toc_shortener
 from drafter.errors import EvalError, MissingRecordingError
+from drafter.eval.results import CaseResult, EvalRun
 from drafter.eval.scorers import SCORERS, Case, Sample, Score, Scorer
+from drafter.issue.toc import Shortener, toc_line
 from drafter.profile import Profile, load_profile
 from drafter.resources import data_dir
-from drafter.schemas import Brief
 
 if TYPE_CHECKING:
     from drafter.model.providers import ModelConfig
 
-__all__ = [
-    "AGGREGATE_DIRECTION",
-    "CaseResult",
-    "EvalRun",
-    "Regression",
-    "compare_runs",
-    "default_cases_dir",
-    "default_jobs",
-    "evaluate",
-    "load_cases",
-    "load_run",
-    "regressions",
-    "to_junit",
-]
+__all__ = ["default_cases_dir", "default_jobs", "evaluate", "load_cases"]
 
 log = logging.getLogger(__name__)
-
-Direction = Literal["higher_is_better", "lower_is_better"]
-
-# Aggregates that measure quality, and which way is better. Pass rates are all
-# higher-is-better; means of lengths are descriptive and never a regression.
-AGGREGATE_DIRECTION: dict[str, Direction] = {
-    "pipeline_ok_rate": "higher_is_better",
-    "rouge_l.mean": "higher_is_better",
-    "edit_ratio.mean": "lower_is_better",
-    "lint_errors.mean": "lower_is_better",
-    "guard_errors.mean": "lower_is_better",
-}
-
-
-def _quality_direction(key: str) -> Direction | None:
-    if key.endswith(".pass_rate"):
-        return "higher_is_better"
-    return AGGREGATE_DIRECTION.get(key)
-
-
-class CaseResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    ok: bool = Field(description="the pipeline produced a brief (scores may still fail)")
-    error: str | None = None
-    scores: dict[str, Score] = Field(default_factory=dict)
-    brief: Brief | None = None
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return self.ok and all(s.passed for s in self.scores.values())
-
-
-class EvalRun(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    drafter_version: str
-    model: str
-    profile: str
-    # A committed baseline leaves these out (they change every run).
-    created: str = ""
-    seconds: float = 0.0
-    cases: list[CaseResult]
-    aggregates: dict[str, float] = Field(default_factory=dict)
-
-    @property
-    def failed(self) -> list[CaseResult]:
-        return [c for c in self.cases if not c.passed]
-
-
-class Regression(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    case: str | None = Field(description="case id, or None for an aggregate")
-    scorer: str
-    before: float | bool | None
-    after: float | bool | None
-    message: str
 
 
 def default_jobs(config: ModelConfig | None = None) -> int:
@@ -164,85 +92,83 @@ def load_cases(directory: Path | None = None) -> list[tuple[Case, Path]]:
     return out
 
 
-def _run_case(
-    case: Case,
-    where: Path,
-    profile: Profile,
-    config: ModelConfig | None,
-    scorers: dict[str, Scorer],
-) -> CaseResult:
-    """Draft and score one case; a replay without its recording stops the suite."""
-    try:
-        return _draft_and_score(case, where, profile, config, scorers)
-    except MissingRecordingError as exc:
-        context = {**exc.context, "case": case.id}
-        raise MissingRecordingError(
-            f"用例 {case.id}：{exc.message}", hint=exc.hint, **context
-        ) from exc
+@dataclass(frozen=True)
+class _Suite:
+    """What every case of one run shares: the profile, the model, the scorers."""
 
+    profile: Profile
+    config: ModelConfig | None
+    scorers: dict[str, Scorer]
+    shorten: Shortener | None
 
-def _draft_and_score(
-    case: Case,
-    where: Path,
-    profile: Profile,
-    config: ModelConfig | None,
-    scorers: dict[str, Scorer],
-) -> CaseResult:
-    from drafter.brieftext import parse_brief
-    from drafter.drafting.pipeline import draft
-    from drafter.ingest.report import load_report
-
-    started = time.perf_counter()
-    try:
-        report = load_report(
-            where / case.report,
-            profile=profile,
-            org=case.org,
-            kind=case.kind,
-            title=case.title,
-            date=case.received,
-            lead=case.lead,
-        )
-        brief = draft(report, profile=profile, config=config)
-    except MissingRecordingError:
-        raise
-    except Exception as exc:  # a failing case is a result, not a crash of the suite
-        log.debug("case %s failed", case.id, exc_info=True)
-        return CaseResult(
-            id=case.id,
-            ok=False,
-            error=f"{type(exc).__name__}: {exc}",
-            seconds=time.perf_counter() - started,
-        )
-    golden = None
-    if case.golden:
-        golden_text = (where / case.golden).read_text(encoding="utf-8")
-        golden = parse_brief(golden_text, profile=profile, lead=bool(brief.lead))
-    sample = Sample(case=case, report=report, brief=brief, profile=profile, golden=golden)
-    if brief.lead:
-        sample.toc_line = _toc_line(brief, profile, config)
-    scores: dict[str, Score] = {}
-    for name, scorer in scorers.items():
+    def run(self, case: Case, where: Path) -> CaseResult:
+        """Draft and score one case; a replay without its recording stops the suite."""
         try:
-            score = scorer(sample)
+            return self._draft_and_score(case, where)
+        except MissingRecordingError as exc:
+            context = {**exc.context, "case": case.id}
+            raise MissingRecordingError(
+                f"用例 {case.id}：{exc.message}", hint=exc.hint, **context
+            ) from exc
+
+    def _draft_and_score(self, case: Case, where: Path) -> CaseResult:
+        from drafter.brieftext import parse_brief
+        from drafter.drafting.pipeline import draft
+        from drafter.ingest.report import load_report
+
+        profile = self.profile
+        started = time.perf_counter()
+        try:
+            report = load_report(
+                where / case.report,
+                profile=profile,
+                org=case.org,
+                kind=case.kind,
+                title=case.title,
+                date=case.received,
+                lead=case.lead,
+            )
+            brief = draft(report, profile=profile, config=self.config)
         except MissingRecordingError:
             raise
-        except Exception as exc:  # a broken scorer fails its score, not the whole suite
-            log.warning("scorer %s failed on case %s", name, case.id, exc_info=True)
-            score = Score(
-                value=0, passed=False, explanation=f"评分出错：{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a failing case is a result, not a crash of the suite
+            log.debug("case %s failed", case.id, exc_info=True)
+            return CaseResult(
+                id=case.id,
+                ok=False,
+                error=f"{type(exc).__name__}: {exc}",
+                seconds=time.perf_counter() - started,
             )
-        if score is not None:
-            scores[name] = score
-    return CaseResult(
-        id=case.id, ok=True, scores=scores, brief=brief, seconds=time.perf_counter() - started
-    )
+        golden = None
+        if case.golden:
+            golden_text = (where / case.golden).read_text(encoding="utf-8")
+            golden = parse_brief(golden_text, profile=profile, lead=bool(brief.lead))
+        sample = Sample(case=case, report=report, brief=brief, profile=profile, golden=golden)
+        if brief.lead:
+            sample.toc_line = toc_line(brief, profile=profile, shorten=self.shorten)
+        return CaseResult(
+            id=case.id,
+            ok=True,
+            scores=self._scores(sample),
+            brief=brief,
+            seconds=time.perf_counter() - started,
+        )
 
-
-def _toc_line(brief: Brief, profile: Profile, config: ModelConfig | None) -> str:
-    from drafter.issue.toc import toc_line
-
-    return toc_line(brief, profile=profile, config=config)
+    def _scores(self, sample: Sample) -> dict[str, Score]:
+        scores: dict[str, Score] = {}
+        for name, scorer in self.scorers.items():
+            try:
+                score = scorer(sample)
+            except MissingRecordingError:
+                raise
+            except Exception as exc:  # a broken scorer fails its score, not the whole suite
+                log.warning("scorer %s failed on case %s", name, sample.case.id, exc_info=True)
+                score = Score(
+                    value=0, passed=False, explanation=f"评分出错：{type(exc).__name__}: {exc}"
+                )
+            if score is not None:
+                scores[name] = score
+        return scores
 
 
 def _aggregate(results: Sequence[CaseResult]) -> dict[str, float]:
@@ -287,10 +213,11 @@ def evaluate(
 
         scorers[GRADER_NAME] = model_graded_scorer(grader, runs=grader_runs)
     jobs = jobs or default_jobs(config)
+    suite = _Suite(profile, config, scorers, toc_shortener(config, profile))
     started = time.perf_counter()
 
     def one(item: tuple[Case, Path]) -> CaseResult:
-        result = _run_case(item[0], item[1], profile, config, scorers)
+        result = suite.run(*item)
         if on_case is not None:
             on_case(result)
         return result
@@ -313,136 +240,3 @@ def evaluate(
         cases=results,
         aggregates=_aggregate(results),
     )
-
-
-def load_run(path: Path) -> EvalRun:
-    try:
-        return EvalRun.model_validate_json(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise EvalError(
-            f"找不到评测结果文件：{path}",
-            hint="先运行 drafter eval --update-baseline 生成基线",
-            path=str(path),
-        ) from exc
-    except OSError as exc:
-        raise EvalError(
-            f"无法读取评测结果文件：{path}（{exc.strerror}）", hint="检查路径和权限", path=str(path)
-        ) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "（顶层）"
-        raise EvalError(
-            f"评测结果文件格式错误：{path}：{where} {first['msg']}",
-            hint="应为 drafter eval --out 或 --update-baseline 写出的 JSON",
-            path=str(path),
-        ) from exc
-
-
-def baseline_view(run: EvalRun) -> dict[str, Any]:
-    """What a committed baseline keeps: scores and aggregates, not the briefs or timings."""
-    data = run.model_dump(mode="json", exclude={"created", "seconds"})
-    for case in data["cases"]:
-        case.pop("brief", None)
-        case.pop("seconds", None)
-    return data
-
-
-def regressions(run: EvalRun, baseline: EvalRun, *, tolerance: float = 0.02) -> list[Regression]:
-    """What got worse: a scorer that passed and now fails, or an aggregate past tolerance."""
-    out: list[Regression] = []
-    before = {c.id: c for c in baseline.cases}
-    for case in run.cases:
-        old = before.get(case.id)
-        if old is None:
-            continue
-        if old.ok and not case.ok:
-            out.append(
-                Regression(
-                    case=case.id,
-                    scorer="pipeline",
-                    before=True,
-                    after=False,
-                    message=f"{case.id}：流水线失败：{case.error}",
-                )
-            )
-            continue
-        for name, score in old.scores.items():
-            new = case.scores.get(name)
-            if score.passed and (new is None or not new.passed):
-                out.append(
-                    Regression(
-                        case=case.id,
-                        scorer=name,
-                        before=score.value,
-                        after=None if new is None else new.value,
-                        message=f"{case.id}：{name} 由通过变为未通过"
-                        + (f"（{new.explanation}）" if new and new.explanation else ""),
-                    )
-                )
-    for key, old_value in baseline.aggregates.items():
-        direction = _quality_direction(key)
-        if direction is None or key not in run.aggregates:
-            continue
-        new_value = run.aggregates[key]
-        if direction == "lower_is_better":
-            worse = new_value > old_value + tolerance
-        else:
-            worse = new_value < old_value - tolerance
-        if worse:
-            out.append(
-                Regression(
-                    case=None,
-                    scorer=key,
-                    before=old_value,
-                    after=new_value,
-                    message=f"汇总指标 {key} 由 {old_value} 变为 {new_value}（容差 {tolerance}）",
-                )
-            )
-    return out
-
-
-def compare_runs(a: EvalRun, b: EvalRun) -> list[dict[str, Any]]:
-    """Per case and scorer, what changed between two runs (pass/fail or value)."""
-    rows: list[dict[str, Any]] = []
-    a_cases = {c.id: c for c in a.cases}
-    b_cases = {c.id: c for c in b.cases}
-    for cid in sorted(set(a_cases) | set(b_cases)):
-        ca, cb = a_cases.get(cid), b_cases.get(cid)
-        if ca is None or cb is None:
-            rows.append({"case": cid, "scorer": "*", "a": ca is not None, "b": cb is not None})
-            continue
-        for name in sorted(set(ca.scores) | set(cb.scores)):
-            sa, sb = ca.scores.get(name), cb.scores.get(name)
-            va = None if sa is None else (sa.value, sa.passed)
-            vb = None if sb is None else (sb.value, sb.passed)
-            if va != vb:
-                rows.append({"case": cid, "scorer": name, "a": va, "b": vb})
-    return rows
-
-
-def to_junit(run: EvalRun) -> str:
-    """JUnit XML: one test case per eval case, a failure per failing scorer."""
-    suite = ET.Element(
-        "testsuite",
-        name="drafter-eval",
-        tests=str(len(run.cases)),
-        failures=str(len(run.failed)),
-        time=f"{run.seconds:.3f}",
-    )
-    for case in run.cases:
-        tc = ET.SubElement(
-            suite,
-            "testcase",
-            classname=f"drafter.eval.{run.model}",
-            name=case.id,
-            time=f"{case.seconds:.3f}",
-        )
-        if not case.ok:
-            ET.SubElement(tc, "error", message=case.error or "").text = case.error
-            continue
-        for name, score in case.scores.items():
-            if not score.passed:
-                ET.SubElement(
-                    tc, "failure", message=f"{name}: {score.explanation}"
-                ).text = json.dumps(score.model_dump(), ensure_ascii=False)
-    return ET.tostring(suite, encoding="unicode", xml_declaration=True)

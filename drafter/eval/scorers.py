@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.distance import LCSseq
 
-from drafter.brieftext import render_brief_md
+from drafter.brieftext import edit_ratio, render_brief_md
+from drafter.drafting.shorten import toc_line_errors
 from drafter.profile import Profile
 from drafter.schemas import Brief, OrgKind, Report
 
@@ -27,8 +28,8 @@ __all__ = [
     "Sample",
     "Score",
     "Scorer",
-    "edit_ratio",
     "rouge_l_f1",
+    "score_toc_line",
 ]
 
 _CLOSING_PUNCT = "。，；：！？、.,;:!?"
@@ -95,11 +96,6 @@ def rouge_l_f1(candidate: str, reference: str) -> float:
         return 0.0
     p, r = lcs / len(cand), lcs / len(ref)
     return 2 * p * r / (p + r)
-
-
-def edit_ratio(candidate: str, reference: str) -> float:
-    """Normalized character-level Levenshtein distance: 0 = identical, 1 = nothing shared."""
-    return float(Levenshtein.normalized_distance(candidate, reference))
 
 
 def _chars(text: str) -> str:
@@ -245,26 +241,21 @@ def golden_rouge_l(s: Sample) -> Score | None:
 def golden_edit_ratio(s: Sample) -> Score | None:
     if s.golden is None:
         return None
-    value = edit_ratio(_full_text(s.brief), _full_text(s.golden))
+    value = edit_ratio(s.brief, s.golden)
     return Score(value=round(value, 4), passed=True, explanation="与金标稿的编辑比例（参考值）")
 
 
-def toc_line(s: Sample) -> Score | None:
-    """The 目录提要 line for a lead story: short, no punctuation, nothing new."""
+def score_toc_line(s: Sample) -> Score | None:
+    """The 目录提要 line made for a lead story: short, no punctuation, nothing new."""
     if s.toc_line is None:
         return None
-    from drafter.guard.faithfulness import check_faithfulness
-
     line = s.toc_line
     problems = []
     if not line or line[-1] in _CLOSING_PUNCT:
         problems.append("目录行为空或以标点结尾")
     if len(line) > len(s.brief.headline):
         problems.append("目录行比标题还长")
-    source = s.brief.headline + "\n\n" + s.brief.body
-    invented = [
-        f.excerpt for f in check_faithfulness(line, source, s.profile) if f.severity == "error"
-    ]
+    invented = [f.excerpt for f in toc_line_errors(line, s.brief, s.profile)]
     if invented:
         problems.append("目录行引入了标题和正文中没有的内容：" + "、".join(map(str, invented)))
     return Score(value=len(line), passed=not problems, explanation="；".join(problems))
@@ -283,6 +274,6 @@ SCORERS: dict[str, Scorer] = {
     "must_mention": must_mention,
     "rouge_l": golden_rouge_l,
     "edit_ratio": golden_edit_ratio,
-    "toc_line": toc_line,
+    "toc_line": score_toc_line,
 }
 """Every deterministic scorer, by the name used in reports and baselines."""

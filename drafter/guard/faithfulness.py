@@ -1,12 +1,9 @@
 """The faithfulness guard: every fact in a brief must be found in its source.
 
-Numbers with their units, dates, person names, titles, organization names, and names
-in ``《》`` or ``“”`` are extracted from the brief (:func:`extract_entities`) and
-looked up in the source after normalization: Chinese and Arabic numerals
-(:mod:`drafter.text.numerals`), full and half width, date forms, whitespace and line
-breaks, and the profile's organization aliases (``市科协`` = ``北京市科学技术协会``).
-Each item the source does not support is an error finding that names it; a brief
-that drops the source's event date or its main organization gets a warning.
+The facts of a brief (:mod:`drafter.guard.entities`) are looked up in the source after
+normalization. Each item the source does not support is an error finding that names
+it; a brief that drops the source's event date or its main organization gets a
+warning.
 
 The source side is cheap (regular expressions and substring tests over the whole
 report), so a brief checks against a 10,000-character report in a few milliseconds.
@@ -17,262 +14,31 @@ the line they start on is cut out of the source before anything is looked up.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Literal
 
+from drafter.guard.entities import (
+    ORG_SUFFIX_END_RE,
+    QUOTE_STRIP,
+    Compact,
+    Entity,
+    EntityKind,
+    extract,
+    org_norm,
+)
 from drafter.guard.injection import strip_injections
-from drafter.guard.people import TITLE_RE, cut_words, find_names, word_tag
+from drafter.guard.people import TITLE_RE, cut_words, word_tag
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Finding, Location, Report
-from drafter.text.numerals import DateValue, NumberValue, find_dates, find_numbers, to_halfwidth
+from drafter.text.dates import DateValue, find_dates, find_event_dates
+from drafter.text.numerals import NumberValue, find_numbers, to_halfwidth
 
-__all__ = ["Entity", "EntityKind", "check_faithfulness", "extract_entities"]
+__all__ = ["check_faithfulness"]
 
 
 log = logging.getLogger(__name__)
-
-
-def _words(text: str) -> list[str]:
-    """Whitespace-separated words: long word lists stay readable."""
-    return text.split()
-
-
-EntityKind = Literal["number", "date", "person", "title", "org", "document", "initiative"]
-
-
-@dataclass(frozen=True)
-class Entity:
-    """One fact-bearing item in a text.
-
-    ``key`` is the normalized form compared with the source (``125人``, ``--05-08``,
-    ``市科协``); ``span`` is (start, end) in the text given to :func:`extract_entities`.
-    A title carries the ``person`` it is attached to.
-    """
-
-    kind: EntityKind
-    text: str
-    key: str
-    span: tuple[int, int]
-    person: str | None = None
-    number: NumberValue | None = None
-    date: DateValue | None = None
-
-
-# -- normalization ------------------------------------------------------------------------
-
-_QUOTES = "“”‘’\"'「」『』"
-_QUOTE_STRIP = str.maketrans("", "", _QUOTES)
-
-
-class _Compact:
-    """Half-width text without whitespace, with each character's original offset."""
-
-    def __init__(self, text: str) -> None:
-        half = to_halfwidth(text)
-        keep: list[int] = []
-        self.breaks: set[int] = set()  # compact offsets that start a new line
-        newline = False
-        for i, c in enumerate(half):
-            if c.isspace():
-                newline = newline or c == "\n"
-                continue
-            if newline and keep:
-                self.breaks.add(len(keep))
-            newline = False
-            keep.append(i)
-        self.text = "".join(half[i] for i in keep)
-        self.pos = keep
-
-    def span(self, s: int, e: int) -> tuple[int, int]:
-        if not self.pos:
-            return (0, 0)
-        return (self.pos[s], self.pos[e - 1] + 1 if e > s else self.pos[s])
-
-
-_DASHES = re.compile(r"[-—–－─]+")
-
-
-def _org_norm(s: str) -> str:
-    """Whitespace-free, quote-free, one kind of dash, 科学技术协会 shortened to 科协
-    and 人民政府 to 政府: the form both sides are compared in."""
-    # Names (the profile's aliases above all) are normalized on every check: cache
-    # the short ones; a whole report is normalized once per prepared source anyway.
-    return _org_norm_short(s) if len(s) <= _NORM_CACHED_MAX else _org_norm_text(s)
-
-
-_NORM_CACHED_MAX = 200
-
-
-@functools.lru_cache(maxsize=4096)
-def _org_norm_short(s: str) -> str:
-    return _org_norm_text(s)
-
-
-def _org_norm_text(s: str) -> str:
-    s = re.sub(r"\s+", "", to_halfwidth(s)).translate(_QUOTE_STRIP)
-    s = s.replace("科学技术协会", "科协").replace("人民政府", "政府")
-    s = _DASHES.sub("-", s).replace("……", "...").replace("…", "...")
-    return s.replace("(", "（").replace(")", "）")
-
-
-# -- extraction ---------------------------------------------------------------------------
-
-_DOC_RE = re.compile(r"《([^《》]{1,120})》")
-_QUOTE_RE = re.compile(r"“([^“”]{1,80})”|\"([^\"]{1,80})\"|「([^「」]{1,80})」")
-
-_ORG_SUFFIX_RE = re.compile(
-    r"(?:科学技术协会|科协|研究会|促进会|联合会|基金会|委员会|管委会|协会|学会(?!了)"
-    r"|研究院|研究所|研究中心|大学(?!生)|学院(?!派)|医院|公司|集团|中心(?![任工城区组主])"
-    r"|政府|办公室|联盟|实验室|工作站|局(?![长面势限])|厅(?!长)|部(?![署分门长队件]))"
-)
-_ORG_SUFFIX_END_RE = re.compile(f"(?:{_ORG_SUFFIX_RE.pattern})$")
-# Words that end like an organization but are not one.
-_NOT_ORG_TAILS = tuple(
-    _words(
-        "干部 全部 内部 外部 局部 东部 西部 南部 北部 中部 总部 头部 底部 大局 格局 布局 全局 当局 "
-        "结局 开局 变局 时局 定局 骗局"
-    )
-)
-_ORG_LEFT_STOPS = tuple(
-    sorted(
-        _words("""与 及 在 到 由 对 向 于 是 了 的 等 被 从 并 赴 至 和 该 各 其 我 召开 举办 举行 组织
-        联合 邀请 参加 出席 主办 承办 协办 来自 携手 会同 指导 支持 通过 走进 深入 依托 牵头
-        推动 加强 开展 成立 启动 发布 签署 获得 荣获 带领 共同 围绕 面向 协调 动员 配合 以及
-        包括 其中 期间 会议 活动 参观 调研 考察 座谈 合作 表彰 授予 评为 认定 代表 专家 领导
-        同志 为 以 将 就 向 走访 前往 来到 联系 服务 发挥 作为 会上 此次 本次 全体 所属 下属
-        成员 单位 驻 赴京 经过 听取 指出 介绍 表示 强调 要求 希望 认为 提出 建议 鼓励 感谢
-        祝贺 标志着"""),
-        key=len,
-        reverse=True,
-    )
-)
-_DETERMINERS = "该本各此其我贵这那"
-
-
-def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-    return any(bs < e and s < be for bs, be in spans)
-
-
-def _orgs_in(
-    text: str,
-    blocked: list[tuple[int, int]],
-    walls: list[tuple[int, int]],
-    breaks: set[int] | frozenset[int] = frozenset(),
-) -> list[tuple[int, int, str]]:
-    """Organization names: a run of CJK characters ending in an organization suffix,
-    cut on the left at punctuation, a number or date (``walls``), a previous name, or
-    a verb or preposition."""
-    out: list[tuple[int, int, str]] = []
-    walled = {i for s, e in walls for i in range(s, e)}
-    prev_end = 0
-    for m in _ORG_SUFFIX_RE.finditer(text):
-        ss, se = m.span()
-        if _overlaps(ss, se, blocked):
-            continue
-        k = ss
-        while (
-            k > max(prev_end, ss - 24)
-            and "\u4e00" <= text[k - 1] <= "\u9fff"
-            and k - 1 not in walled
-            and k not in breaks
-        ):
-            k -= 1
-        core = _cut_left(text[k:ss])
-        core = core.lstrip(_DETERMINERS)
-        name = core + m.group(0)
-        prev_end = se
-        if not core or name.endswith(_NOT_ORG_TAILS):
-            continue
-        out.append((se - len(name), se, name))
-    return out
-
-
-def _cut_left(core: str) -> str:
-    """What is left of ``core`` after its last verb, preposition or function word.
-
-    Words come from jieba, so the 和 in 北京协和医院 is not taken for a conjunction.
-    """
-    if not core:
-        return core
-
-    words = cut_words(core)
-    keep = len(words)
-    while keep > 0:
-        w = words[keep - 1]
-        tag = word_tag(w) or ""
-        # verbs are not cut on their tag alone: names hold them (乡村振兴工作站)
-        if w in _ORG_LEFT_STOPS or tag[:1] in ("p", "c", "u", "r", "d") or tag == "ad":
-            break
-        keep -= 1
-    return "".join(words[keep:])
-
-
-def _quoted(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-    docs = [(m.start(), m.end(), m.group(1)) for m in _DOC_RE.finditer(text)]
-    doc_spans = [(s, e) for s, e, _ in docs]
-    quotes = []
-    for m in _QUOTE_RE.finditer(text):
-        if _overlaps(m.start(), m.end(), doc_spans):
-            continue
-        inner = next(g for g in m.groups() if g is not None)
-        quotes.append((m.start(), m.end(), inner))
-    return docs, quotes
-
-
-def _extract(
-    c: str, profile: Profile, breaks: set[int] | frozenset[int] = frozenset()
-) -> list[Entity]:
-    """Entities in compact text ``c``; spans are offsets in ``c``; a name never runs
-    across one of the line ``breaks``."""
-    out: list[Entity] = []
-    docs, quotes = _quoted(c)
-    for s, e, inner in docs:
-        out.append(Entity("document", c[s:e], _org_norm(inner), (s, e)))
-    for s, e, inner in quotes:
-        out.append(Entity("initiative", c[s:e], _org_norm(inner), (s, e)))
-    blocked = [(s, e) for s, e, _ in docs + quotes]
-    dates = [d for d in find_dates(c) if not _overlaps(d.start, d.end, blocked)]
-    seen_date: set[tuple[int, str]] = set()
-    for d in dates:
-        if (d.start, d.key) not in seen_date:
-            seen_date.add((d.start, d.key))
-            out.append(Entity("date", d.text, d.key, (d.start, d.end), date=d))
-    taken = blocked + [(d.start, d.end) for d in dates]
-    numbers = find_numbers(c, skip=taken)
-    for n in numbers:
-        out.append(Entity("number", n.text, n.key, (n.start, n.end), number=n))
-    walls = taken + [(n.start, n.end) for n in numbers]
-    for s, e, name in _orgs_in(c, blocked, walls, breaks):
-        out.append(Entity("org", name, _org_key(name, profile), (s, e)))
-    org_spans = [e.span for e in out if e.kind == "org"]
-    for hit in find_names(c, blocked=blocked + org_spans):
-        out.append(Entity("person", hit.name, hit.name, (hit.start, hit.end)))
-        for ts, te, title in hit.titles:
-            out.append(Entity("title", title, title, (ts, te), person=hit.name))
-    out.sort(key=lambda x: (x.span, x.kind))
-    return out
-
-
-def _org_key(name: str, profile: Profile) -> str:
-    match = profile.resolve_org(name)
-    return match.short if match else _org_norm(name)
-
-
-def extract_entities(text: str, profile: Profile | None = None) -> list[Entity]:
-    """Every fact-bearing item in ``text``: numbers with units, dates, person names and
-    their titles, organizations, ``《documents》`` and ``“initiatives”``, in order."""
-    profile = profile or load_profile()
-    compact = _Compact(text)
-    out = []
-    for ent in _extract(compact.text, profile, compact.breaks):
-        s, e = compact.span(*ent.span)
-        out.append(Entity(ent.kind, text[s:e], ent.key, (s, e), ent.person, ent.number, ent.date))
-    return out
 
 
 # -- the source side ----------------------------------------------------------------------
@@ -292,14 +58,12 @@ class _Source:
         # into a decimal ("1.3月") when the white space goes.
         text = _LIST_MARKER_GAP.sub("|", text)
         self.compact = re.sub(r"\s+", "", text)
-        self.keyed = self.compact.translate(_QUOTE_STRIP)
-        self.org_text = _org_norm(self.compact) + "\n" + "\n".join(_org_norm(x) for x in extra)
+        self.keyed = self.compact.translate(QUOTE_STRIP)
+        self.org_text = org_norm(self.compact) + "\n" + "\n".join(org_norm(x) for x in extra)
         self.dates = find_dates(self.compact)
         if received:
             # 昨日 or 上周五 in a report received on a known day supports the calendar
-            # date; drafter.text.dates resolves them exactly as the offline engine does.
-            from drafter.text.dates import find_event_dates
-
+            # date, resolved exactly as the offline engine resolves them.
             for fact in find_event_dates(self.compact, anchor=received):
                 if fact.date:
                     day = fact.date
@@ -312,10 +76,10 @@ class _Source:
             {profile.association_short} if profile.association_short in self.org_text else set()
         )
         for name, short in profile.aliases().items():
-            if _org_norm(name) in self.org_text:
+            if org_norm(name) in self.org_text:
                 shorts.add(short)
         for entry in profile.orgs:
-            if _org_norm(entry.short) in self.org_text:
+            if org_norm(entry.short) in self.org_text:
                 shorts.add(entry.short)
         self.org_shorts = shorts
         self.event_date = next((d for d in self.dates if d.month and d.day), None)
@@ -332,7 +96,7 @@ class _Source:
         found = self.checked.get(key)
         if found is None:
             found = [
-                (ent, _supported(ent, self, profile)) for ent in _extract(text, profile, breaks)
+                (ent, _supported(ent, self, profile)) for ent in extract(text, profile, breaks)
             ]
             if len(self.checked) >= _CHECKED_MAX:
                 self.checked.clear()
@@ -358,7 +122,7 @@ class _Source:
         a place or proper name may not: 天津环境科学学会 is not 北京环境科学学会."""
         if self._has_org(name, profile):
             return True
-        suffix = _ORG_SUFFIX_END_RE.search(name)
+        suffix = ORG_SUFFIX_END_RE.search(name)
         core = name[: len(name) - len(suffix.group(0))] if suffix else name
         words = cut_words(core)
         dropped = 0
@@ -373,7 +137,7 @@ class _Source:
         return False
 
     def _has_org(self, name: str, profile: Profile) -> bool:
-        variant = _org_norm(name)
+        variant = org_norm(name)
         if variant in self.org_text:
             return True
         match = profile.resolve_org(variant)
@@ -468,7 +232,7 @@ def _main_org_names(main_org: str, profile: Profile) -> list[str]:
         if match.kind in ("department", "office"):
             names += [profile.association, profile.association_short]
             names += profile.association_aliases
-    return [_org_norm(n) for n in names if n]
+    return [org_norm(n) for n in names if n]
 
 
 def check_faithfulness(
@@ -503,8 +267,8 @@ def check_faithfulness(
     brief_has_day = False
     brief_org_text = []
     for paragraph, line, unit in _units(brief):
-        compact = _Compact(unit)
-        brief_org_text.append(_org_norm(compact.text))
+        compact = Compact(unit)
+        brief_org_text.append(org_norm(compact.text))
         for ent, supported in src.check_unit(compact.text, compact.breaks, profile):
             if ent.kind == "date" and ent.date and ent.date.day:
                 brief_has_day = True

@@ -20,12 +20,17 @@ import logging
 import re
 from dataclasses import dataclass
 
+from drafter.text.lexicon import (
+    ATTEND_VERBS,
+    PARTY_ORGANS,
+    PERSON_TITLES,
+    PLAQUE_VERBS,
+    SPEECH_VERBS,
+    alternation,
+    words,
+)
+
 __all__ = ["TITLE_RE", "NameHit", "cut_words", "find_names", "find_titles", "word_tag"]
-
-
-def _words(text: str) -> list[str]:
-    """Whitespace-separated words: long word lists stay readable."""
-    return text.split()
 
 
 # Common surnames; characters that mostly start ordinary words (和, 全, 区, 原 …) are
@@ -61,20 +66,11 @@ _NOT_IN_NAME = frozenset(
     "年月日号次届名人位个项家期批点员师授席记理事书们"
 )
 # Surname-initial words jieba does not know as words.
-_NOT_NAMES = frozenset(_words("沙龙 师生 万家 高新 石化 金牌 钱款 常态 安康 文旅 方舱"))
+_NOT_NAMES = frozenset(words("沙龙 师生 万家 高新 石化 金牌 钱款 常态 安康 文旅 方舱"))
 
-_TITLE_CORES = sorted(
-    _words("""书记 主席 理事长 监事长 秘书长 会长 院长 所长 局长 司长 处长 科长 部长 厅长 主任
-    区长 市长 县长 镇长 乡长 校长 馆长 站长 社长 董事长 总经理 经理 总工程师 工程师 主任医师
-    医师 教授 研究员 院士 博士生导师 研究生导师 硕士生导师 导师 委员 常委 理事 监事 主委 主编
-    总编辑 组长 队长 首席科学家 党组成员 总裁 行长 总监 巡视员 调研员 常务理事 执行主席 台长
-    主任委员 秘书 干事 讲师 副高 会计师 律师 高级工程师 正高级工程师"""),
-    key=len,
-    reverse=True,
-)
 TITLE_RE = re.compile(
-    r"(?:党组|党委|纪委|区委|市委|县委|省委|党支部|党总支)?(?:常务|执行)?副?"
-    rf"(?:{'|'.join(_TITLE_CORES)})(?![会])"
+    rf"{alternation(PARTY_ORGANS)}?(?:常务|执行)?副?"
+    rf"{alternation(PERSON_TITLES, longest_first=True)}(?![会])"
 )
 """A title such as ``党组书记``, ``常务副主席``, ``副院长``, ``区委书记``, ``教授``."""
 
@@ -96,20 +92,25 @@ _LEFT_WORDS: tuple[str, ...] = (
 )
 _LEFT_WORDS += ("了", "有", "被", "让", "同", "跟", "陪同", "会见", "看望", "慰问", "感谢")
 _LEFT_WORDS += ("欢迎", "包括", "以及", "其中", "特邀", "嘉宾", "专家", "代表")
-_RIGHT_WORDS = tuple(
-    sorted(
-        _words("""表示 指出 强调 要求 希望 介绍 认为 提出 总结 致辞 发言 主持 出席 讲话 作 带领 率队 率
-        宣读 汇报 解读 分享 当选 代表 一行 同志 颁奖 致辞 讲课 作报告 授牌 揭牌 先生 女士 等 和 与 及 在 为 对 就 从 向 由 是
-        的 也 还 并 均 都 说 称 将 以 任 担任 获 荣获 来到 到 赴 走访 调研 参加 参与 陪同 围绕
-        结合 针对 回顾 通报 部署 传达 肯定 感谢 主讲 讲解 授课 分别 同时 听取 作了 宣布 颁发
-        为大家 向大家 现场 深入 详细 系统 结合 应邀 受邀 所作 所做 作为 带队"""),
-        key=len,
-        reverse=True,
-    )
+_RIGHT_WORDS = (
+    *SPEECH_VERBS,
+    *ATTEND_VERBS,
+    *PLAQUE_VERBS,
+    *words("""认为 提出 总结 发言 主持 讲话 作 带领 率队 率 宣读 汇报 解读 分享 当选 代表 一行 同志
+    颁奖 讲课 作报告 先生 女士 等 和 与 及 在 为 对 就 从 向 由 是 的 也 还 并 均 都 说 称 将 以 任
+    担任 获 荣获 来到 到 赴 走访 调研 参与 陪同 围绕 结合 针对 回顾 通报 部署 传达 肯定 感谢 主讲
+    讲解 授课 分别 同时 听取 作了 宣布 颁发 为大家 向大家 现场 深入 详细 系统 应邀 受邀 所作 所做
+    作为 带队"""),
 )
 _SPEECH_RE = re.compile(
-    "表示|指出|强调|介绍|认为|希望|要求|提出|总结|致辞|发言|主持|出席|讲话|宣读|汇报|解读|"
-    "分享|当选|带领|率队|主讲|讲解|授课|听取|宣布|颁发|应邀|受邀|在|就|从|对"
+    alternation(
+        (
+            *SPEECH_VERBS,
+            "出席",
+            *words("""认为 提出 总结 发言 主持 讲话 宣读 汇报 解读 分享 当选 带领 率队 主讲 讲解 授课
+            听取 宣布 颁发 应邀 受邀 在 就 从 对"""),
+        )
+    )
 )
 
 

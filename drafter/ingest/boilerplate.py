@@ -11,6 +11,16 @@ from __future__ import annotations
 
 import re
 
+from drafter.text.lexicon import (
+    ATTEND_VERBS,
+    HOLD_VERBS,
+    LAUNCH_VERBS,
+    ORG_SUFFIXES_LINE,
+    PLAQUE_VERBS,
+    alternation,
+    words,
+)
+
 REASONS: dict[str, str] = {
     "page_number": "页码",
     "page_header": "重复的页眉",
@@ -33,10 +43,7 @@ REASONS: dict[str, str] = {
 
 
 # -- whole lines that are not report text --------------------------------------------
-ORG_SUFFIX = (
-    r"(?:科学技术协会|科协|学会|协会|研究会|促进会|联合会|基金会|委员会|研究院|研究所|研究中心|中心|"
-    r"大学|学院|医院|公司|集团|办公室|部|局|处)"
-)
+ORG_SUFFIX = alternation(ORG_SUFFIXES_LINE)
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,3}\s*页)?"
     r"|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3}|\d{1,3}"
@@ -159,11 +166,26 @@ TRAILING_BYLINE_RE = re.compile(
 )
 NEWSLETTER_RE = re.compile(r"(?:简报|快报|专报|动态|信息|通讯|文件|工作交流)$")
 TITLE_END_RE = re.compile(
-    r"(?:报告|简讯|简报|情况|总结|纪要|通报|综述|活动|会议|大会|论坛|仪式|讲座|召开|举办|举行|开展|启动|成立|圆满结束|顺利完成)$"
+    alternation(
+        (
+            *words("报告 简讯 简报 情况 总结 纪要 通报 综述 活动 会议 大会 论坛 仪式 讲座"),
+            *HOLD_VERBS,
+            *words("启动 成立 圆满结束 顺利完成"),
+        )
+    )
+    + "$"
 )
 TITLE_VERB_RE = re.compile(
-    r"召开|举办|举行|开展|组织|调研|走进|参加|出席|启动|发布|签署|签约|成立|赴|到访|考察|视察|慰问|"
-    r"开幕|闭幕|培训|对接|座谈|交流|推进|荣获|获评|揭牌|授牌|走访|服务"
+    alternation(
+        (
+            *HOLD_VERBS,
+            *ATTEND_VERBS,
+            *LAUNCH_VERBS,
+            *PLAQUE_VERBS,
+            *words("""组织 调研 走进 签署 签约 成立 赴 到访 考察 视察 慰问 开幕 闭幕 培训 对接 座谈
+            交流 推进 荣获 获评 走访 服务"""),
+        )
+    )
 )
 TITLE_LABEL_RE = re.compile(r"^(?:标题|题目)\s*[:：]\s*")
 DATE_ONLY_RE = re.compile(

@@ -19,19 +19,31 @@ from pydantic import BaseModel
 from drafter.profile import OrgMatch, Profile
 from drafter.schemas import Finding, OrgKind
 from drafter.text.dates import LEADING_DATE_RE
+from drafter.text.lexicon import (
+    HOLD_VERBS,
+    LAUNCH_VERBS,
+    ORG_SUFFIXES_SENDER,
+    VAGUE_TIME_WORDS,
+    alternation,
+    words,
+)
 
 __all__ = ["OrgGuess", "infer_org", "resolve_sender"]
 
 log = logging.getLogger(__name__)
 
-_ORG_SUFFIX = (
-    r"(?:科学技术协会|科协|学会|协会|研究会|促进会|联合会|基金会|委员会|研究院|研究所|研究中心|"
-    r"大学|学院|医院|公司|集团|中心|办公室|科普部|学会部|[\u4e00-\u9fff]{1,4}部)"
-)
-_VERBS = (
-    r"(?:召开|举办|举行|开展|组织|联合|携手|会同|牵头|在|于|赴|到|走进|深入|前往|来到|启动|发布|成立|"
-    r"承办|主办|参加|参与|邀请|组团|围绕|聚焦|以|迎来|接待|完成|进行|为|与|和|及|积极|成功|隆重|圆满|"
-    r"正式|首次|再次|持续|第|党组|党委|理事会|常务|领导|一行|专家|志愿|、)"
+_ORG_SUFFIX = f"(?:{alternation(ORG_SUFFIXES_SENDER)}|[\u4e00-\u9fff]{{1,4}}部)"
+# What may follow the sender's name: the verb of the event, a preposition, an adverb,
+# or the start of a list of its people.
+_VERBS = alternation(
+    (
+        *HOLD_VERBS,
+        *LAUNCH_VERBS,
+        "参加",
+        *words("""组织 联合 携手 会同 牵头 在 于 赴 到 走进 深入 前往 来到 成立 承办 主办 参与 邀请
+        组团 围绕 聚焦 以 迎来 接待 完成 进行 为 与 和 及 积极 成功 隆重 圆满 正式 首次 再次 持续 第
+        党组 党委 理事会 常务 领导 一行 专家 志愿 、"""),
+    )
 )
 _SUBJECT_RE = re.compile(
     rf"^(?:由)?(?P<org>[\u4e00-\u9fff（）()·]{{2,40}}?{_ORG_SUFFIX})(?={_VERBS})"
@@ -47,7 +59,7 @@ _ADVERBIAL_RE = re.compile(
     r"当日|上午|下午|晚上|会上|期间|此次|本次|作为|着眼|立足|面向|针对|伴随|值此)"
 )
 _CLOCK_RE = re.compile(r"^\s*\d{1,2}\s*(?:时|点|[:：]\d{2})(?:\s*\d{1,2}\s*分|半)?许?")
-_VAGUE_TIME_RE = re.compile(r"^(?:近日|日前|近期|最近|前不久)\s*")
+_VAGUE_TIME_RE = re.compile(rf"^{alternation(VAGUE_TIME_WORDS)}\s*")
 _NOT_ORG_RE = re.compile(
     r"进一步|为了|推动|提升|加强|贯彻|落实|发挥|深化|做好|我会|我区|我们|本会|活动|会议"
 )

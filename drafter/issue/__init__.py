@@ -1,8 +1,10 @@
 """Issue assembly: build an issue from briefs, write its 目录提要, render it, parse it.
 
 ``build_issue`` and ``toc_lines`` are pure; the numbering that continues from the last
-issue lives in :mod:`drafter.issue.numbering`. The .docx renderer (python-docx) loads
-only when a .docx is asked for.
+issue lives in :mod:`drafter.issue.numbering`. A 目录提要 line from a model comes in
+through ``toc_lines(shorten=…)`` (see :func:`drafter.drafting.shorten.toc_shortener`):
+this package never calls a model. The .docx renderer (python-docx) loads only when a
+.docx is asked for.
 """
 
 from __future__ import annotations
@@ -10,13 +12,30 @@ from __future__ import annotations
 from typing import Literal
 
 from drafter.errors import InputError
-from drafter.issue.build import build_issue
+from drafter.issue.build import build_issue, review_problems, today
+from drafter.issue.numbering import Numbering, load_numbering, next_numbering, save_numbering
 from drafter.issue.parse import parse_issue
-from drafter.issue.toc import toc_lines
+from drafter.issue.toc import Shortener, toc_line, toc_lines
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Issue
 
-__all__ = ["FORMATS", "Format", "build_issue", "format_for", "parse_issue", "render", "toc_lines"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "Numbering",
+    "Shortener",
+    "build_issue",
+    "format_for",
+    "load_numbering",
+    "next_numbering",
+    "parse_issue",
+    "render",
+    "review_problems",
+    "save_numbering",
+    "toc_line",
+    "toc_lines",
+    "today",
+]
 
 Format = Literal["md", "txt", "docx", "html", "json"]
 FORMATS: tuple[str, ...] = ("md", "txt", "docx", "html", "json")

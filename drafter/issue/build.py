@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from drafter.errors import IssueError
 from drafter.issue.parse import infer_event_date
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Finding, Footer, Issue, IssueSection, Masthead
+from drafter.style import lint_brief
 
 __all__ = [
     "DUPLICATE_RATIO",
@@ -83,7 +83,6 @@ def find_duplicates(briefs: list[Brief]) -> list[tuple[int, int, str]]:
 def review_problems(briefs: list[Brief], profile: Profile) -> list[Problem]:
     """Briefs that need review or have lint errors: refused unless forced."""
     problems: list[Problem] = []
-    lint_brief = _linter()
     for i, brief in enumerate(briefs):
         reasons: list[str] = []
         if brief.status == "needs_review":
@@ -93,7 +92,7 @@ def review_problems(briefs: list[Brief], profile: Profile) -> list[Problem]:
             # The short form the registry knows, e.g. 北京市海淀区科学技术协会 → 海淀区科协.
             match = profile.resolve_org(brief.attribution)
             expected = match.short if match else None
-        findings = lint_brief(brief, profile, expected_attribution=expected) if lint_brief else []
+        findings = lint_brief(brief, profile, expected_attribution=expected)
         errors: list[Finding] = [f for f in findings if f.severity == "error"]
         if errors:
             shown = "、".join(dict.fromkeys(f"{f.rule}（{f.message}）" for f in errors[:3]))
@@ -102,15 +101,6 @@ def review_problems(briefs: list[Brief], profile: Profile) -> list[Problem]:
         if reasons:
             problems.append(Problem(index=i, brief=brief, reasons=reasons))
     return problems
-
-
-def _linter() -> Callable[..., list[Finding]] | None:
-    try:
-        from drafter.style import lint_brief
-    except ImportError:  # only while the style package is being installed or built
-        log.warning("drafter.style is unavailable: briefs are not linted")
-        return None
-    return lint_brief  # type: ignore[no-any-return]
 
 
 def _is_lead(brief: Brief, profile: Profile) -> bool:

@@ -14,11 +14,11 @@ import datetime as dt
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from drafter.errors import IssueError
+from drafter.text.files import write_atomic
 
 __all__ = [
     "STATE_FILE",
@@ -133,19 +133,11 @@ def save_numbering(numbering: Numbering, path: Path | None = None) -> Path:
 
 
 def _write_state(p: Path, numbering: Numbering) -> None:
-    p.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "year": numbering.year,
         "number": numbering.number,
         "total": numbering.total,
         "date": numbering.date.isoformat(),
     }
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".numbering-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=2)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(p, json.dumps(payload, ensure_ascii=False, indent=2))
     log.info("recorded issue numbering %s in %s", payload, p)

@@ -3,9 +3,9 @@
 Issues come back from the printer as text extractions with damage: headings at
 inconsistent levels (``##`` or ``###`` for a brief), ``**bold**`` inside headings,
 half-width punctuation, spaces around digits and sentences broken across blank
-lines. The parser undoes the damage that is mechanical (the style fixer, when
-installed, cleans each paragraph) so the briefs it returns are clean, and splits
-each brief's attribution off its last paragraph.
+lines. The parser undoes the damage that is mechanical (the style fixer cleans each
+paragraph) so the briefs it returns are clean, and splits each brief's attribution
+off its last paragraph.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from drafter.brieftext import split_attribution
 from drafter.errors import IssueError
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Footer, Issue, IssueSection, Masthead, OrgKind, Provenance
+from drafter.style import fix_paragraph
 
 __all__ = ["clean_headline", "clean_paragraph", "infer_event_date", "parse_issue"]
 
@@ -63,35 +63,11 @@ class _Draft:
     blocks: list[str] = field(default_factory=list)
 
 
-def _fixer() -> Callable[[str], str]:
-    try:
-        from drafter.style import fix_paragraph
-    except ImportError:  # the style package is optional at this layer
-        log.debug("drafter.style unavailable; using the built-in punctuation repair")
-        return _fallback_fix
-    return fix_paragraph
-
-
-_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
-
-
-def _fallback_fix(s: str) -> str:
-    """Half-width punctuation next to Chinese becomes full-width (when style is absent)."""
-    s = re.sub(
-        rf"(?<=[{_CJK}])([,;:!?()])|([,;:!?()])(?=[{_CJK}])",
-        lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)],
-        s,
-    )
-    return re.sub(
-        rf"(?<=[{_WIDE}])[ \t]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ \t]+(?=[{_WIDE}])", "", s
-    )
-
-
 def _strip_marks(s: str) -> str:
     return re.sub(r"(\*\*|__)(.+?)\1", r"\2", s).replace("**", "").strip(" \t\u3000*_")
 
 
-def clean_paragraph(s: str, fix: Callable[[str], str] | None = None) -> str:
+def clean_paragraph(s: str) -> str:
     """One body paragraph repaired: spaces next to digits and Latin, punctuation."""
     s = _strip_marks(s)
     s = re.sub(
@@ -99,7 +75,7 @@ def clean_paragraph(s: str, fix: Callable[[str], str] | None = None) -> str:
         lambda m: m.group(0) if _keeps_space(s, m.start(), m.end()) else "",
         s,
     )
-    return (fix or _fixer())(s).strip()
+    return fix_paragraph(s).strip()
 
 
 def _keeps_space(s: str, start: int, end: int) -> bool:
@@ -109,12 +85,12 @@ def _keeps_space(s: str, start: int, end: int) -> bool:
     return bool(re.match(f"[{_CJK}]", before) and re.match(f"[{_CJK}]", after))
 
 
-def clean_headline(s: str, fix: Callable[[str], str] | None = None) -> str:
+def clean_headline(s: str) -> str:
     """A headline repaired: marks gone, line-break spaces closed, punctuation fixed."""
     s = _strip_marks(s)
     s = re.sub(rf"(?<=[{_WIDE}0-9A-Za-z])[ \t\u3000]+(?=[{_WIDE}])", "", s)
     s = re.sub(rf"(?<=[{_WIDE}])[ \t\u3000]+(?=[0-9A-Za-z])", "", s)
-    return (fix or _fixer())(s).strip()
+    return fix_paragraph(s).strip()
 
 
 def infer_event_date(paragraph: str, issue_date: dt.date) -> dt.date | None:
@@ -264,7 +240,6 @@ def parse_issue(
 ) -> Issue:
     """Parse an issue's Markdown or plain text (with extraction damage) into an Issue."""
     p = profile or load_profile()
-    fix = _fixer()
     body = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     blocks = _blocks(body)
     if not blocks:
@@ -332,7 +307,7 @@ def parse_issue(
             )
         )
         if heading:
-            headline = clean_headline(title, fix)
+            headline = clean_headline(title)
             sm = _SECTION.match(headline)
             if sm:
                 section = _section_for(sm.group(1), p)
@@ -349,17 +324,17 @@ def parse_issue(
 
     for d in drafts:
         if d.section is not None:
-            parsed = _brief(d, masthead, p, fix, lead=False, source_file=source_file)
+            parsed = _brief(d, masthead, p, lead=False, source_file=source_file)
             if parsed is not None:
                 d.section.briefs.append(parsed)
     lead_briefs = [
         brief
         for d in leads
-        if (brief := _brief(d, masthead, p, fix, lead=True, source_file=source_file)) is not None
+        if (brief := _brief(d, masthead, p, lead=True, source_file=source_file)) is not None
     ]
     return Issue(
         masthead=masthead,
-        toc=[clean_headline(t, fix) for t in toc],
+        toc=[clean_headline(t) for t in toc],
         leads=lead_briefs,
         sections=sections,
         footer=_footer(footer_lines),
@@ -380,12 +355,11 @@ def _brief(
     d: _Draft,
     masthead: Masthead,
     profile: Profile,
-    fix: Callable[[str], str],
     *,
     lead: bool,
     source_file: str | None,
 ) -> Brief | None:
-    paragraphs = [clean_paragraph(x, fix) for x in _join_broken(d.blocks)]
+    paragraphs = [clean_paragraph(x) for x in _join_broken(d.blocks)]
     paragraphs = [x for x in paragraphs if x]
     if not paragraphs:
         log.warning("brief without body skipped: %s", d.headline)

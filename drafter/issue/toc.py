@@ -4,26 +4,23 @@ The offline rules shorten a lead headline the way the bulletin's editors do:
 drop an event-series prefix before ``——``, keep what follows ``暨`` (the signed
 event of a joint ceremony), name the bulletin's own association by its short
 name, and drop celebratory adverbs (``成功``, ``隆重``, ``顺利``) before the verb.
-When a model is configured the line comes from ``drafter.model.chains.shorten_headline``
-instead, and it is kept only if the faithfulness guard finds nothing in it that
-its brief does not say; otherwise the rule-based line is used.
+A caller with a model passes ``shorten`` (e.g.
+:func:`drafter.drafting.shorten.toc_shortener`): its non-empty line replaces the
+rule-based one, and a None or empty answer keeps the rules.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Issue
 
-if TYPE_CHECKING:
-    from drafter.model.providers import ModelConfig
+__all__ = ["Shortener", "shorten_headline_offline", "toc_line", "toc_lines"]
 
-__all__ = ["shorten_headline_offline", "toc_line", "toc_lines"]
-
-log = logging.getLogger(__name__)
+Shortener = Callable[[Brief], str | None]
+"""A lead story → its 目录提要 line, or None to use the rule-based line."""
 
 # Adverbs an editor drops from a 目录提要 line, only right before an event verb so
 # that e.g. 成功经验 or 顺利完成的项目 in other positions are left alone.
@@ -55,47 +52,21 @@ def shorten_headline_offline(headline: str, profile: Profile | None = None) -> s
     return line.strip("，。；：、 ")
 
 
-def _brief_text(brief: Brief) -> str:
-    return brief.headline + "\n\n" + brief.body
-
-
 def toc_line(
-    brief: Brief, *, profile: Profile | None = None, config: ModelConfig | None = None
+    brief: Brief, *, profile: Profile | None = None, shorten: Shortener | None = None
 ) -> str:
-    """One lead story's line: from the model when configured and faithful, else the rules."""
+    """One lead story's line: ``shorten``'s when it gives a non-empty one, else the rules."""
     p = profile or load_profile()
-    offline = shorten_headline_offline(brief.headline, p)
-    if config is None or config.is_offline:
-        return offline
-    from drafter.errors import ModelError
-    from drafter.guard.faithfulness import check_faithfulness
-    from drafter.model.chains import shorten_headline
-
-    try:
-        line, _stats = shorten_headline(brief.headline, brief.body, config)
-    except ModelError as exc:
-        log.warning("toc shortening failed, using the offline rules: %s", exc.message)
-        return offline
-    line = line.strip().strip("。")
-    if not line:
-        return offline
-    errors = [f for f in check_faithfulness(line, _brief_text(brief), p) if f.severity == "error"]
-    if errors:
-        log.warning(
-            "toc line %r introduces %s; using the offline line",
-            line,
-            ", ".join(f.excerpt or f.rule for f in errors),
-        )
-        return offline
-    return line
+    line = shorten(brief) if shorten is not None else None
+    return line or shorten_headline_offline(brief.headline, p)
 
 
 def toc_lines(
-    issue: Issue, *, profile: Profile | None = None, config: ModelConfig | None = None
+    issue: Issue, *, profile: Profile | None = None, shorten: Shortener | None = None
 ) -> list[str]:
     """The 目录提要 of ``issue``, computed from its briefs (any ``issue.toc`` is ignored)."""
     p = profile or load_profile()
-    lines = [toc_line(b, profile=p, config=config) for b in issue.leads]
+    lines = [toc_line(b, profile=p, shorten=shorten) for b in issue.leads]
     for section in issue.sections:
         if section.briefs:
             lines.append(section.title.strip().removeprefix("【").removesuffix("】"))

@@ -1,10 +1,8 @@
-"""LCEL chains over a :class:`~drafter.model.providers.ModelConfig`: facts, prose, repair, 目录提要.
+"""The model's steps over a :class:`~drafter.model.config.ModelConfig`: facts, prose, repair, 目录提要, grading.
 
-Each chain is ``ChatPromptTemplate | model.with_structured_output(schema, method=…,
-include_raw=True)``, built from a prompt file (:mod:`drafter.model.prompts`). The schema
-is passed as the JSON Schema of the pydantic model, and the answer is validated
-here: with a pydantic class, ChatOpenAI's ``json_schema`` path validates inside the
-openai client and a bad answer's raw text is lost, which the repair loop needs.
+Each step fills a prompt file (:mod:`drafter.model.prompts`) and makes one structured
+call per prompt (:func:`drafter.model._structured.call_structured`: ``ChatPromptTemplate
+| model.with_structured_output(schema)``, the answer validated strictly by drafter).
 
 Every function returns its result and a :class:`CallStats` (calls made, cache hits,
 token usage from the API or estimated, raw outputs). Failures raise:
@@ -29,25 +27,20 @@ LangChain is imported inside the functions, so importing this module is cheap.
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import logging
-import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from drafter.brieftext import render_brief_txt
-from drafter.errors import OutputValidationError
+from drafter.model._structured import CallStats, call_structured
+from drafter.model.config import ModelConfig
 from drafter.model.prompts import PromptExample, PromptTemplateFile, load_prompt
-from drafter.model.providers import ModelConfig, build_chat_model, disable_telemetry, model_error
-from drafter.model.tokens import count_messages, count_tokens, estimate_usage, split_by_tokens
-from drafter.schemas import Brief, Facts, Finding, NumberFact, Person, Report, TokenUsage
+from drafter.model.tokens import count_messages, count_tokens, split_by_tokens
+from drafter.schemas import Brief, Facts, Finding, NumberFact, Person, Report
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -73,8 +66,6 @@ OPEN, CLOSE = "<<<原始材料开始>>>", "<<<原始材料结束>>>"
 # Room kept for the answer when budgeting a prompt against the context window.
 _ANSWER_RESERVE_MIN = 1024
 
-M = TypeVar("M", bound=BaseModel)
-
 
 class Prose(BaseModel):
     """What the model writes: a headline and body paragraphs, nothing else.
@@ -98,278 +89,12 @@ class TocLine(BaseModel):
     line: str = Field(min_length=1, description="目录提要中的一行，末尾不加标点")
 
 
-@dataclass
-class CallStats:
-    """What one chain function cost: model calls, cache hits, tokens, raw outputs."""
-
-    calls: int = 0
-    cache_hits: int = 0
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    raw_outputs: list[str] = field(default_factory=list)
-    model: str | None = None
-    prompt_id: str | None = None
-    prompt_version: str | None = None
-
-    @property
-    def raw_output(self) -> str:
-        """The last raw answer (what a repair prompt or an error report shows)."""
-        return self.raw_outputs[-1] if self.raw_outputs else ""
-
-    def __add__(self, other: CallStats) -> CallStats:
-        return CallStats(
-            calls=self.calls + other.calls,
-            cache_hits=self.cache_hits + other.cache_hits,
-            usage=self.usage + other.usage,
-            raw_outputs=[*self.raw_outputs, *other.raw_outputs],
-            model=self.model or other.model,
-            prompt_id=self.prompt_id or other.prompt_id,
-            prompt_version=self.prompt_version or other.prompt_version,
-        )
-
-
-# -- the one place a model is called -----------------------------------------------
+# -- prompts: the report as data, budgets --------------------------------------------
 
 
 def _defuse(text: str) -> str:
     """Report text with anything that could pass for our delimiters broken up."""
     return text.replace("<<<", "＜＜＜").replace(">>>", "＞＞＞")
-
-
-def _raw_text(message: Any) -> str:
-    """The model's answer as text: tool-call arguments as sent, else the content."""
-    calls = (getattr(message, "additional_kwargs", None) or {}).get("tool_calls") or []
-    if calls:
-        return str(calls[0].get("function", {}).get("arguments", ""))
-    if getattr(message, "tool_calls", None):
-        return json.dumps(message.tool_calls[0]["args"], ensure_ascii=False)
-    if getattr(message, "invalid_tool_calls", None):
-        return str(message.invalid_tool_calls[0].get("args") or "")
-    content = getattr(message, "content", "")
-    if isinstance(content, str):
-        return content
-    return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content)
-
-
-def _messages(
-    prompt: PromptTemplateFile,
-    examples: Sequence[PromptExample],
-    schema: dict[str, Any],
-    method: str,
-    references: Sequence[str] = (),
-) -> list[Any]:
-    """Template messages for ChatPromptTemplate: system, few-shot turns, then the rest."""
-    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-
-    roles = {"system": "system", "user": "human", "assistant": "ai"}
-    head = [(roles[m.role], m.template) for m in prompt.messages if m.role == "system"]
-    tail = [(roles[m.role], m.template) for m in prompt.messages if m.role != "system"]
-    out: list[Any] = list(head)
-    if method == "json_mode":
-        # json_mode sends no schema to the model: say it in words.
-        out.append(
-            SystemMessage(
-                content="输出一个符合下列 JSON Schema 的 JSON 对象：\n"
-                + json.dumps(schema, ensure_ascii=False)
-            )
-        )
-    if references:
-        out.append(
-            SystemMessage(
-                content="以下是本刊已采用的同类简讯，只供参考文风和版式，不要照抄其中的任何事实：\n\n"
-                + "\n\n".join(references)
-            )
-        )
-    for ex in examples:
-        for _role, text in prompt.render_user(**ex.variables):
-            out.append(HumanMessage(content=text))
-        out.append(AIMessage(content=json.dumps(ex.output, ensure_ascii=False)))
-    out.extend(tail)
-    return out
-
-
-@functools.cache
-def _cached_schema(schema: type[BaseModel]) -> dict[str, Any]:
-    return schema.model_json_schema()
-
-
-def _schema_of(schema: type[BaseModel]) -> dict[str, Any]:
-    # A copy: LangChain converts the schema in place in places.
-    return copy.deepcopy(_cached_schema(schema))
-
-
-def _structured(model: BaseChatModel, json_schema: dict[str, Any], method: str, label: str) -> Any:
-    """``model`` bound to answer in ``json_schema``, returning the raw message.
-
-    ``with_structured_output`` returns ``bound_model | parser``. drafter parses the raw
-    text strictly itself, so it calls the bound model alone: ``include_raw=True`` would
-    wrap it in a parallel map that starts two thread pools per call (about a quarter of
-    a brief's CPU, and contention when briefs are drafted concurrently). A model whose
-    structured output is shaped differently (a test fake) keeps the include_raw form.
-    """
-    headers = {"X-Drafter-Prompt": label}
-    structured = model.with_structured_output(
-        json_schema,
-        method=method,
-        include_raw=False,
-        extra_headers=headers,  # type: ignore[arg-type]
-    )
-    first = getattr(structured, "first", None)
-    if first is not None and getattr(first, "bound", None) is model:
-        return first
-    return model.with_structured_output(
-        json_schema,
-        method=method,
-        include_raw=True,
-        extra_headers=headers,  # type: ignore[arg-type]
-    )
-
-
-# Built chains, reused across calls: building ``prompt | model`` anew for every call
-# cost a brief several ms of CPU (the template's serialization for callbacks, the
-# schema conversion of with_structured_output), which briefs drafted in threads pay
-# under one interpreter lock. A value keeps its model, prompt and schema alive, so
-# the id()s in its key are never reused while it is cached.
-_CHAINS_MAX = 64
-_CHAINS: OrderedDict[tuple[Any, ...], tuple[Any, PromptTemplateFile, Any, Any]] = OrderedDict()
-_CHAINS_LOCK = threading.Lock()
-
-
-def _chain(
-    prompt: PromptTemplateFile,
-    shots: Sequence[PromptExample],
-    schema: type[BaseModel],
-    method: str,
-    references: Sequence[str],
-    model: BaseChatModel,
-) -> tuple[Any, Any]:
-    """``(template, template | structured model)`` for these inputs, built once."""
-    # The prompt file's own examples are the usual case: no need to serialize them.
-    shots_key = None if shots is prompt.examples else tuple(e.model_dump_json() for e in shots)
-    key = (id(model), id(prompt), schema, method, shots_key, tuple(references))
-    with _CHAINS_LOCK:
-        hit = _CHAINS.get(key)
-        if hit is not None and hit[0] is model and hit[1] is prompt:
-            _CHAINS.move_to_end(key)
-            return hit[2], hit[3]
-    from langchain_core.prompts import ChatPromptTemplate
-
-    json_schema = _schema_of(schema)
-    template = ChatPromptTemplate.from_messages(
-        _messages(prompt, shots, json_schema, method, references), template_format="f-string"
-    )
-    chain = template | _structured(model, json_schema, method, prompt.label)
-    with _CHAINS_LOCK:
-        _CHAINS[key] = (model, prompt, template, chain)
-        while len(_CHAINS) > _CHAINS_MAX:
-            _CHAINS.popitem(last=False)
-    return template, chain
-
-
-def _call(
-    prompt: PromptTemplateFile,
-    variables: dict[str, Any],
-    schema: type[M],
-    config: ModelConfig,
-    *,
-    examples: Sequence[PromptExample] | None = None,
-    references: Sequence[str] = (),
-    chat_model: BaseChatModel | None = None,
-) -> tuple[M, CallStats]:
-    """Run ``prompt | model.with_structured_output(schema)`` once and validate the answer."""
-    from drafter.model.cache import forget_entries, track_hits
-
-    disable_telemetry()
-    prompt.check_variables(variables)
-    shots = list(examples) if examples else prompt.examples
-    model = chat_model if chat_model is not None else build_chat_model(config)
-    template, chain = _chain(prompt, shots, schema, config.method, references, model)
-    stats = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
-    with track_hits() as hits:
-        try:
-            out: dict[str, Any] = chain.invoke({k: str(v) for k, v in variables.items()})  # type: ignore[assignment]
-        except Exception as exc:
-            err = model_error(exc, config)
-            if err is None:
-                raise
-            raise err from exc
-    raw = out["raw"] if isinstance(out, dict) else out
-    raw_text = _raw_text(raw)
-    stats.raw_outputs.append(raw_text)
-    stats.cache_hits = hits.hits
-    stats.calls = 0 if hits.hits else 1
-    if not hits.hits:
-        stats.usage = _usage(raw, template, variables, raw_text)
-    try:
-        # Parse the raw text strictly: LangChain's JSON parser accepts truncated
-        # JSON (it is built for streaming), which would pass a cut-off answer.
-        result = schema.model_validate(_strict_json(raw_text))
-    except (ValidationError, ValueError) as exc:
-        forget_entries(hits)  # never serve a bad answer from the cache again
-        raise OutputValidationError(
-            f"模型输出不符合 {schema.__name__} 格式：{_describe(exc)}",
-            raw_output=raw_text,
-            attempts=1,
-            usage={
-                "prompt_tokens": stats.usage.prompt_tokens,
-                "completion_tokens": stats.usage.completion_tokens,
-                "estimated": int(stats.usage.estimated),
-                "calls": stats.calls,
-            },
-            hint="可重试或交给修复步骤；若反复出现，换用 --structured-output function_calling 或 json_mode",
-            prompt=prompt.label,
-            stats=stats,
-        ) from exc
-    log.debug("%s: calls=%d hits=%d", prompt.label, stats.calls, stats.cache_hits)
-    return result, stats
-
-
-_FENCE = re.compile(r"^```(?:json|JSON)?\s*\n?(.*?)\n?```$", re.DOTALL)
-
-
-def _strict_json(text: str) -> Any:
-    """The JSON value of an answer: whole, fenced, or one complete object amid chatter.
-
-    Truncated JSON is never completed (LangChain's streaming parser would).
-    """
-    body = text.strip()
-    fenced = _FENCE.match(body)
-    if fenced:
-        body = fenced.group(1).strip()
-    if not body:
-        raise ValueError("模型没有输出内容")
-    try:
-        return json.loads(body)
-    except ValueError:
-        start = body.find("{")
-        if start <= 0:
-            raise
-        # Some local models wrap the object in a sentence; take it if it is complete.
-        value, _end = json.JSONDecoder().raw_decode(body[start:])
-        return value
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "（顶层）"
-        return f"{where} {first['msg']}"
-    text = str(exc).strip().splitlines()
-    return f"不是有效的 JSON（{text[0][:120] if text else type(exc).__name__}）"
-
-
-def _usage(raw: Any, template: Any, variables: dict[str, Any], raw_text: str) -> TokenUsage:
-    meta = getattr(raw, "usage_metadata", None) or {}
-    if meta.get("input_tokens") or meta.get("output_tokens"):
-        return TokenUsage(
-            prompt_tokens=int(meta.get("input_tokens", 0)),
-            completion_tokens=int(meta.get("output_tokens", 0)),
-        )
-    # The endpoint reported nothing: count what was sent and received.
-    sent = template.format_messages(**{k: str(v) for k, v in variables.items()})
-    return estimate_usage([(m.type, str(m.content)) for m in sent], raw_text)
-
-
-# -- budgets and helpers -------------------------------------------------------------
 
 
 def _budget(prompt: PromptTemplateFile, variables: dict[str, Any], config: ModelConfig) -> int:
@@ -504,7 +229,7 @@ def extract_facts(
             else ""
         )
         variables = {**base, "chunk_note": note, "report": _defuse(chunk)}
-        facts, stats = _call(prompt, variables, Facts, config, chat_model=chat_model)
+        facts, stats = call_structured(prompt, variables, Facts, config, chat_model=chat_model)
         found.append(facts)
         total = total + stats
     return merge_facts(found), total
@@ -541,7 +266,7 @@ def write_prose(
     shots = [e for e in examples or [] if isinstance(e, PromptExample)]
     refs = [render_brief_txt(e).strip() for e in examples or [] if isinstance(e, Brief)]
     variables["report"] = _report_for_prose(report, _budget(prompt, variables, config))
-    return _call(
+    return call_structured(
         prompt, variables, Prose, config, examples=shots, references=refs, chat_model=chat_model
     )
 
@@ -584,7 +309,7 @@ def repair_prose(
         "report": "",
     }
     variables["report"] = _report_for_prose(report, _budget(prompt, variables, config))
-    return _call(prompt, variables, Prose, config, chat_model=chat_model)
+    return call_structured(prompt, variables, Prose, config, chat_model=chat_model)
 
 
 def shorten_headline(
@@ -598,7 +323,7 @@ def shorten_headline(
     """A 目录提要 line for ``headline`` (the body is context only, first 300 characters)."""
     prompt = load_prompt("shorten_headline")
     variables = {"max_chars": max_chars, "headline": headline, "body": _defuse(body[:300])}
-    toc, stats = _call(prompt, variables, TocLine, config, chat_model=chat_model)
+    toc, stats = call_structured(prompt, variables, TocLine, config, chat_model=chat_model)
     return toc.line.strip().rstrip("。；，、"), stats
 
 
@@ -635,4 +360,4 @@ def grade_brief(
         "report": "",
     }
     variables["report"] = _report_for_prose(report, _budget(prompt, variables, config))
-    return _call(prompt, variables, Grade, config, chat_model=chat_model)
+    return call_structured(prompt, variables, Grade, config, chat_model=chat_model)

@@ -1,37 +1,15 @@
-"""Which model drafter talks to, and how: configuration, the chat model factory, errors.
+"""Building the chat model for a :class:`~drafter.model.config.ModelConfig`, and its errors.
 
-Any OpenAI-compatible endpoint works; the structured-output method is the one
-setting that differs between them (``--structured-output`` / profile
-``[model] structured_output``):
-
-================================  ================================================
-endpoint                          advice
-================================  ================================================
-OpenAI (gpt-4o, gpt-4.1, o*)      ``json_schema`` (the default)
-DeepSeek (api.deepseek.com)       ``function_calling`` or ``json_mode``:
-                                  it rejects ``response_format`` json_schema
-Qwen, DashScope compatible mode   ``function_calling`` or ``json_mode``
-vLLM                              ``json_schema`` (guided decoding)
-Ollama (``/v1``)                  ``json_schema`` (Ollama ≥ 0.5) or ``json_mode``
-llama.cpp server                  ``json_mode``: it rejects strict json_schema
-================================  ================================================
-
-``function_calling`` forces the tool with ``tool_choice`` and sends
-``parallel_tool_calls: false``; an endpoint that rejects either works with
-``json_mode``, where the schema is stated in the prompt instead. ``json_schema`` is
-sent with ``strict: false``: strict mode would require every field, and the answer
-is validated by drafter anyway.
-
-Resolution order of every setting: flags > environment (``DRAFTER_MODEL``,
-``DRAFTER_BASE_URL``, ``DRAFTER_API_KEY``, ``DRAFTER_STRUCTURED_OUTPUT``; then
-``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``) > the profile's ``[model]`` table. No model,
-or the model ``offline``, means the offline engine.
+:func:`build_chat_model` makes one ``ChatOpenAI`` per configuration (reused, so its
+connection pool stays warm), with the response cache and recordings in front of it
+(:mod:`drafter.model.cache`); :func:`model_error` turns an openai failure into a
+Chinese :class:`~drafter.errors.DrafterError`. Configuration itself — the endpoint
+table, the resolution order — is :mod:`drafter.model.config`.
 
 Retries: the openai client retries 408/409/429/5xx, timeouts and dropped
 connections ``max_retries`` times with exponential backoff (0.5 s doubling to 8 s,
 jittered) and honours ``Retry-After``; drafter does not add a second retry layer.
-The API key is a ``SecretStr``: it is never logged, never part of an error message,
-a cache key or a recording. LangSmith tracing is forced off (no telemetry).
+LangSmith tracing is forced off (no telemetry).
 
 LangChain and openai are imported inside functions only: importing
 ``langchain_openai`` costs about two seconds that ``drafter lint`` must not pay.
@@ -43,20 +21,16 @@ import functools
 import logging
 import os
 import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import SecretStr
 
 from drafter.errors import ConfigError, DrafterError, ModelError
-from drafter.model.tokens import count_tokens
+from drafter.model.config import METHODS, OFFLINE, Method, ModelConfig, RecordMode
 
 if TYPE_CHECKING:
     from langchain_core.caches import BaseCache
     from langchain_core.language_models import BaseChatModel
-
-    from drafter.profile import Profile
 
 __all__ = [
     "METHODS",
@@ -66,18 +40,12 @@ __all__ = [
     "RecordMode",
     "build_chat_model",
     "clear_built_models",
-    "count_tokens",
     "disable_telemetry",
     "model_error",
     "semantic_params",
 ]
 
 log = logging.getLogger(__name__)
-
-Method = Literal["json_schema", "function_calling", "json_mode"]
-RecordMode = Literal["off", "record", "replay"]
-METHODS: tuple[Method, ...] = ("json_schema", "function_calling", "json_mode")
-OFFLINE = "offline"
 
 # A local server (Ollama, llama.cpp, vLLM) needs no key, but the openai client
 # insists on one; this placeholder is sent instead.
@@ -90,143 +58,6 @@ def disable_telemetry() -> None:
     """Force LangSmith tracing off, whatever the environment says."""
     for var in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING"):
         os.environ[var] = "false"
-
-
-def _env(*names: str) -> str | None:
-    for name in names:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
-def _check_url(url: str) -> str:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(
-            f"模型接口地址无效：{url}",
-            hint="应为 http(s)://主机[:端口]/v1 形式，例如 https://api.deepseek.com/v1",
-            base_url=url,
-        )
-    return url.rstrip("/")
-
-
-class ModelConfig(BaseModel):
-    """Everything needed to call one model. Frozen, so it can key caches of clients.
-
-    ``api_key`` is a :class:`~pydantic.SecretStr`: its ``repr`` and ``str`` show
-    asterisks, and :meth:`describe` leaves it out.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    model: str | None = None
-    base_url: str | None = None
-    api_key: SecretStr | None = Field(default=None, repr=False)
-    method: Method = "json_schema"
-    timeout: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=3, ge=0, le=10)
-    temperature: float = Field(default=0.2, ge=0, le=2)
-    context_tokens: int = Field(default=8000, ge=256)
-    cache: bool = Field(default=True, description="use the persistent response cache")
-    cache_path: Path | None = Field(default=None, description="SQLite file; None = user cache")
-    recording_mode: RecordMode = Field(
-        default="off", description="record: write recordings; replay: answer only from them"
-    )
-    recordings: Path | None = Field(default=None, description="directory of recordings")
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return _check_url(value) if value else None
-
-    @field_validator("model")
-    @classmethod
-    def _model(cls, value: str | None) -> str | None:
-        return value.strip() or None if value else None
-
-    @classmethod
-    def resolve(
-        cls,
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        method: str | None = None,
-        profile: Profile | None = None,
-        **overrides: Any,
-    ) -> ModelConfig:
-        """Resolve flags > environment > profile into a config.
-
-        ``overrides`` sets any other field (``timeout``, ``cache``, ``recording_mode`` …).
-        """
-        if profile is None:
-            from drafter.profile import load_profile
-
-            profile = load_profile()
-        ms = profile.model
-        chosen_method = method or _env("DRAFTER_STRUCTURED_OUTPUT") or ms.structured_output
-        if chosen_method not in METHODS:
-            raise ConfigError(
-                f"不支持的结构化输出方式：{chosen_method}",
-                hint=f"可选：{', '.join(METHODS)}（DeepSeek、llama.cpp 请用 function_calling 或 json_mode）",
-                method=chosen_method,
-            )
-        url = base_url or _env("DRAFTER_BASE_URL", "OPENAI_BASE_URL") or ms.base_url
-        key = api_key or _env("DRAFTER_API_KEY", "OPENAI_API_KEY")
-        values: dict[str, Any] = {
-            "model": model or _env("DRAFTER_MODEL") or ms.model,
-            "base_url": url,
-            "api_key": SecretStr(key) if key else None,
-            "method": chosen_method,
-            "timeout": ms.timeout,
-            "max_retries": ms.max_retries,
-            "temperature": ms.temperature,
-            "context_tokens": ms.context_tokens,
-        }
-        values.update(overrides)
-        try:
-            return cls.model_validate(values)
-        except ValueError as exc:
-            raise ConfigError(
-                f"模型配置无效：{_first_error(exc)}", hint="请检查命令行参数和环境变量"
-            ) from None
-
-    @property
-    def is_offline(self) -> bool:
-        """True when no model is configured or the model is ``offline``."""
-        return not self.model or self.model.strip().lower() == OFFLINE
-
-    def describe(self) -> dict[str, Any]:
-        """The config for logs and reports: never the key, only whether one is set."""
-        return {
-            "model": self.model,
-            "base_url": self.base_url,
-            "api_key_set": self.api_key is not None,
-            "method": self.method,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "recording_mode": self.recording_mode,
-        }
-
-    def resolved_cache_path(self) -> Path:
-        """The SQLite response cache: ``cache_path``, ``$DRAFTER_CACHE_DIR``, or the user cache."""
-        if self.cache_path is not None:
-            return self.cache_path
-        env = _env("DRAFTER_CACHE_DIR")
-        if env:
-            return Path(env) / "responses.sqlite"
-        import platformdirs
-
-        return platformdirs.user_cache_path("drafter") / "responses.sqlite"
-
-
-def _first_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(exc)
 
 
 # Constructor arguments that say where and how to connect, not what to ask: left

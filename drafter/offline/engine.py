@@ -4,7 +4,7 @@ It only selects, trims and mechanically rewrites what the report says, so the
 faithfulness guard passes by construction:
 
 1. clean the text into content paragraphs (captions, contacts, greetings, credits,
-   web chrome, headings and attendee lists dropped — :mod:`drafter.offline.sentences`);
+   web chrome, headings and attendee lists dropped — :mod:`drafter.offline.selection`);
 2. split into sentences, rewrite first person to the organization's short name
    outside quotations (a sentence whose first person cannot be resolved is dropped);
 3. pick the lead: the first early sentence with an event date, moved to the front in
@@ -32,7 +32,7 @@ from drafter.offline.first_person import (
     vague_lead,
 )
 from drafter.offline.headline import make_headline
-from drafter.offline.sentences import (
+from drafter.offline.selection import (
     DANGLING,
     Sentence,
     clean_blocks,
@@ -41,11 +41,20 @@ from drafter.offline.sentences import (
     is_closing,
     is_filler,
     score_sentence,
-    split_sentences,
 )
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, OrgKind, Provenance, Report
 from drafter.style import fix_brief
+from drafter.text.lexicon import (
+    EVENT_VERBS,
+    HOLD_VERBS,
+    ORG_SUFFIXES_COMMON,
+    ORG_SUFFIXES_SIGNED,
+    SPEECH_VERBS,
+    alternation,
+    words,
+)
+from drafter.text.sentences import split_sentences
 
 __all__ = ["draft_offline"]
 
@@ -64,10 +73,10 @@ _DECOR = re.compile(
 _TIME_LINE = re.compile(
     r"^\s*(?:活动|会议|培训|调研|比赛|论坛)?(?:时间|日期)\s*[：:]\s*([^\n]{4,40})$", re.M
 )
-_EVENT = re.compile(r"召开|举办|举行|开展|组织|启动|签署|签订|发布|出席|参加|主持|选举|审议|揭牌")
+_EVENT = re.compile(alternation(EVENT_VERBS))
 _BACKGROUND = re.compile(r"^(?:近年来|多年来|长期以来|今年以来|一直以来|自.{1,12}以来)")
 _BREAK = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,4}(?:在[^，。]{0,15})?(?:表示|指出|强调|要求|希望|介绍|致辞)|"
+    rf"^(?:[\u4e00-\u9fff]{{2,4}}(?:在[^，。]{{0,15}})?{alternation(SPEECH_VERBS)}|"
     r"会上|会议(?!由)|活动中|活动期间|下一步|此外|据悉|据了解|今年以来|截至目前)"
 )
 _TERMINAL = re.compile("[。！？…”’」』）)]$")
@@ -97,10 +106,10 @@ def _prepare(text: str) -> str:
     return _DECOR.sub("", text)
 
 
-_ORG_ONLY = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,30}(?:科学技术协会|科协|学会|协会|研究会|部|办公室)$"
+_ORG_ONLY = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{alternation(ORG_SUFFIXES_COMMON)}$")
+_TITLE_WORDS = re.compile(
+    alternation((*words("关于 报告 简讯 简报 情况 总结"), *HOLD_VERBS, *words("活动 会议 论坛")))
 )
-_TITLE_WORDS = re.compile(r"关于|报告|简讯|简报|情况|总结|召开|举办|举行|开展|活动|会议|论坛")
 
 
 def _title_from_text(text: str) -> str | None:
@@ -154,7 +163,7 @@ def _subject(report: Report, profile: Profile) -> str | None:
     return None
 
 
-_ORG_SUFFIX = re.compile(r"(?:科协|学会|协会|研究会|促进会|联合会|基金会|部|办公室|中心|委员会)$")
+_ORG_SUFFIX = re.compile(f"{alternation(ORG_SUFFIXES_SIGNED)}$")
 
 
 def _is_org_name(name: str, subject: str | None, profile: Profile) -> bool:

@@ -13,8 +13,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from drafter.offline.sentences import outside_quotes
-from drafter.text.dates import cn_number, find_event_dates
+from drafter.text.dates import find_event_dates
+from drafter.text.lexicon import DAY_PARTS_LEAD, HOST_VERBS, VAGUE_TIME_WORDS, alternation
+from drafter.text.numerals import cn_to_int
+from drafter.text.sentences import outside_quotes
 
 __all__ = [
     "LeadDate",
@@ -160,7 +162,8 @@ def rewrite_first_person(
 
 # -- dates ------------------------------------------------------------------------
 
-_PART = r"(?P<part>\s*(?:上午|下午|晚上|晚间|中午|早上|傍晚|凌晨))?"
+_PART = rf"(?P<part>\s*{alternation(DAY_PARTS_LEAD)})?"
+_PART_WORD = re.compile(alternation(DAY_PARTS_LEAD))
 _CLOCK = (
     r"(?:\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-—–至到~～]\s*\d{1,2}\s*[:：]\s*\d{2})?)?"
     r"(?:\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分|半)?)?"
@@ -175,13 +178,13 @@ _ABS = re.compile(
 )
 _REL = re.compile(
     rf"(?P<rel>昨日|昨天|今日|今天|前日|前天|[上本]周[一二三四五六日天]|"
-    rf"日前|近日|近期|前不久|不久前|最近){_PART}{_CLOCK}"
+    rf"{alternation((*VAGUE_TIME_WORDS, '不久前'))}){_PART}{_CLOCK}"
 )
 # Words that open a purpose clause before the date: 为进一步……，5月9日，…
 _PURPOSE = re.compile(r"^(?:为了?|围绕|按照|根据|结合|聚焦|随着|在.{1,30}?之际|值此|深入)")
 _NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|截止到|自|从|至|到)\s*$")
 _NOT_EVENT_AFTER = re.compile(
-    r"^(?:以来|前|之前|起|开始|至今|为止|(?:举行|召开|举办|开幕|进行|发布)的)"
+    rf"^(?:以来|前|之前|起|开始|至今|为止|{alternation((*HOST_VERBS, '开幕', '进行', '发布'))}的)"
 )
 _SUBJECT_TAIL = re.compile(r"(?:今年|本年)?(?:已于|于|在|将于|已经|的)?(?:今年|本年)?$")
 
@@ -222,12 +225,12 @@ def _house_form(written: str, day: dt.date | None, received: dt.date | None) -> 
         cn = _CN_DATE.match(written)
         if not cn:
             return None
-        mo, d = cn_number(cn.group("m")), cn_number(cn.group("d"))
+        mo, d = cn_to_int(cn.group("m")), cn_to_int(cn.group("d"))
         if not mo or not d or mo > 12 or d > 31:
             return None
-        part = re.search(r"上午|下午|晚上|晚间|中午|早上|傍晚|凌晨", written)
+        part = _PART_WORD.search(written)
         return f"{mo}月{d}日{part.group(0) if part else ''}"  # 五月八日 → 5月8日
-    part = re.search(r"上午|下午|晚上|晚间|中午|早上|傍晚|凌晨", written)
+    part = _PART_WORD.search(written)
     year_written = re.match(r"\s*(20\d{2})\s*[-/／.．年]", written)
     issue_year = received.year if received else day.year
     prefix = f"{day.year}年" if year_written and day.year != issue_year else ""

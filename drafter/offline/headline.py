@@ -11,6 +11,22 @@ from __future__ import annotations
 
 import re
 
+from drafter.text.lexicon import (
+    ATTEND_VERBS,
+    EVENT_VERBS,
+    HOLD_VERBS,
+    LAUNCH_VERBS,
+    LEADER_TITLES,
+    OPEN_CLOSE_VERBS,
+    ORG_SUFFIXES_COMMON,
+    ORG_SUFFIXES_COMMON_SHORT,
+    ORG_SUFFIXES_DIGEST,
+    ORG_SUFFIXES_NAMED,
+    SIGN_VERBS,
+    alternation,
+    words,
+)
+
 __all__ = ["headline_from_sentence", "make_headline", "strip_title_wrappers"]
 
 _CJK = "\u4e00-\u9fff"
@@ -35,31 +51,42 @@ _TITLE_NOISE = re.compile(
 )
 # A digest's title names no event: 本周工作动态, 工作简报, 近期工作情况.
 _GENERIC_TITLE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{0,20}?(?:科协|学会|协会|研究会|部|办公室|中心|秘书处))?"
+    rf"^(?:[\u4e00-\u9fff]{{0,20}}?{alternation(ORG_SUFFIXES_DIGEST)})?"
     r"(?:本周|本月|近期|近日|每周|一周)?(?:重点)?(?:工作)?"
     r"(?:动态|简报|简讯|信息|情况|总结|汇报|要闻|快讯|新闻|资讯)$"
 )
-_ORG_ONLY = re.compile(r"[\u4e00-\u9fff（）]{2,30}(?:科学技术协会|科协|学会|协会|研究会|部|办公室)")
+_ORG_ONLY = re.compile(rf"[\u4e00-\u9fff（）]{{2,30}}{alternation(ORG_SUFFIXES_COMMON)}")
 _ORG_COLON = re.compile(
-    r"^([\u4e00-\u9fff（）]{2,20}(?:科协|学会|协会|研究会|部|办公室))\s*[：:|｜]\s*"
+    rf"^([\u4e00-\u9fff（）]{{2,20}}{alternation(ORG_SUFFIXES_COMMON_SHORT)})\s*[：:|｜]\s*"
 )
 _TAIL_PUNCT = re.compile(r"[。．.！!？?；;，,、：:\s]+$")
 _ADVERBS = re.compile(
-    r"(?:圆满成功|圆满|成功|顺利|隆重|胜利)(?=召开|举办|举行|开展|完成|落幕|闭幕|签约|启动|开幕|结束)"
+    "(?:圆满成功|圆满|成功|顺利|隆重|胜利)"
+    f"(?={alternation((*HOLD_VERBS, *OPEN_CLOSE_VERBS, *words('完成 签约 启动 结束')))})"
 )
 # Verbs that open a predicate: a title starting with one has no subject.
 _VERB_FIRST = re.compile(
-    r"^(?:组织|召开|举办|举行|开展|启动|参加|参与|赴|到|走进|深入|发布|签署|签订|成立|完成|推进|加快|积极|"
-    r"扎实|全力|聚焦|助力|携手|联合|协办|承办|主办|出席|荣获|获批|获得|入选|做好|持续|深化|打造|实施|召集|"
-    r"邀请|接待|迎接|开启|建设|建立|探索|服务|筹备|部署|落实|加强)"
+    "^"
+    + alternation(
+        (
+            *HOLD_VERBS,
+            *LAUNCH_VERBS,
+            *SIGN_VERBS,
+            *ATTEND_VERBS,
+            *words("""组织 参与 赴 到 走进 深入 成立 完成 推进 加快 积极 扎实 全力 聚焦 助力 携手 联合
+            协办 承办 主办 荣获 获批 获得 入选 做好 持续 深化 打造 实施 召集 邀请 接待 迎接 开启 建设
+            建立 探索 服务 筹备 部署 落实 加强"""),
+        )
+    )
 )
 _EVENT_NOUN = re.compile(
     r"(?:会|会议|座谈会|研讨会|论坛|年会|大会|沙龙|讲座|培训班?|比赛|大赛|竞赛|展览|展|活动|仪式|宣讲|调研|交流会|推进会|启动会|发布会|评审会|初审会)$"
 )
-_PASSIVE_END = re.compile(r"(召开|举办|举行|开展|启动|开幕|闭幕|落幕|结束|完成|揭晓|发布)$")
+_PASSIVE_END = re.compile(
+    f"({alternation((*HOLD_VERBS, '启动', *OPEN_CLOSE_VERBS, *words('结束 完成 揭晓 发布')))})$"
+)
 _ORGISH = re.compile(
-    rf"(?:^[{_CJK}]{{1,6}}(?:区|县|市|省|镇|乡|街道)(?![长委])|[{_CJK}]{{2,}}(?:学会|协会|研究会|促进会|联合会|基金会|科协|大学|学院|医院|公司|集团|"
-    rf"委员会|政府|局|委|办|中心|研究院|研究所|园区|部|室))"
+    rf"(?:^[{_CJK}]{{1,6}}(?:区|县|市|省|镇|乡|街道)(?![长委])|[{_CJK}]{{2,}}{alternation(ORG_SUFFIXES_NAMED)})"
 )
 
 
@@ -91,7 +118,16 @@ def strip_title_wrappers(title: str) -> str:
 # An event that is itself the subject: ……活动走进海淀, ……工作会召开.
 _EVENT_SUBJECT = re.compile(
     r"(?:活动|会|会议|论坛|大赛|比赛|仪式|培训班|讲堂|展览|沙龙|工作站|项目|行动|周|节)"
-    r"(?:在[^，。]{1,12})?(?:走进|召开|举办|举行|开幕|启动|落幕|闭幕|开讲|亮相|上线|揭牌|发布|开班|结业|开展)"
+    "(?:在[^，。]{1,12})?"
+    + alternation(
+        (
+            "走进",
+            *HOLD_VERBS,
+            *OPEN_CLOSE_VERBS,
+            *LAUNCH_VERBS,
+            *words("开讲 亮相 上线 揭牌 开班 结业"),
+        )
+    )
 )
 
 
@@ -104,14 +140,17 @@ _GENERIC_SUBJECT = re.compile(
     r"^(?:本|我)?(?:区|县|市|校|院|园区|集团|公司)?科协(?=[\u4e00-\u9fff])"
 )
 _ANY_VERB = re.compile(
-    r"召开|举办|举行|开幕|启动|开展|组织|签署|签订|发布|成立|走进|赴|到|参加|完成|闭幕|落幕|揭牌|授牌|"
-    r"召集|主持|出席|调研|考察|座谈|走访|慰问|参观|审议|通过|选举"
+    alternation(
+        (
+            *EVENT_VERBS,
+            *OPEN_CLOSE_VERBS,
+            *words("授牌 成立 走进 赴 到 完成 召集 调研 考察 座谈 走访 慰问 参观 通过"),
+        )
+    )
 )
 # A person with a title is a subject too: 杜志雄会长召集……
-_PERSON_SUBJECT = re.compile(
-    r"^[\u4e00-\u9fff]{2,4}(?:会长|理事长|主席|书记|秘书长|院长|校长|局长|主任|部长|区长|县长|市长)"
-)
-_PASSIVE_VERBS = ("召开", "举办", "举行", "开幕", "启动", "开展")
+_PERSON_SUBJECT = re.compile(rf"^[\u4e00-\u9fff]{{2,4}}{alternation(LEADER_TITLES)}")
+_PASSIVE_VERBS = (*HOLD_VERBS, "开幕", "启动")
 
 
 def _with_verb(t: str, body: str) -> str:
@@ -135,13 +174,13 @@ def _with_subject(t: str, subject: str | None, names: list[str], body: str) -> s
     if _VERB_FIRST.match(t):
         return subject + t
     m = _PASSIVE_END.search(t)
-    if m and m.group(1) in ("召开", "举办", "举行", "开展", "启动", "发布"):
+    if m and m.group(1) in (*HOLD_VERBS, *LAUNCH_VERBS):
         # 团体标准初审会召开 → 北京气象学会召开团体标准初审会
         return subject + m.group(1) + t[: m.start()]
     if _EVENT_SUBJECT.search(t):
         return t  # the event is the subject: ……进校园活动走进海淀
     if _EVENT_NOUN.search(t) and not _ANY_VERB.search(t):
-        for verb in ("召开", "举办", "举行", "开展", "组织"):
+        for verb in (*HOLD_VERBS, "组织"):
             if verb + t[:4] in body or re.search(f"{verb}[^。，]{{0,30}}{re.escape(t[-4:])}", body):
                 return subject + verb + t
     return subject + t
@@ -182,7 +221,9 @@ def _fit(t: str, limit: int) -> str:
     return head
 
 
-_PLACE_VERBS = "召开|举办|举行|组织|开展|签署|发布|启动|开幕|开赛|开班|开讲|落幕|闭幕|召集"
+_PLACE_VERBS = alternation(
+    (*HOLD_VERBS, "组织", "签署", *LAUNCH_VERBS, *OPEN_CLOSE_VERBS, *words("开赛 开班 开讲 召集"))
+)
 _HOSTED = re.compile(
     rf"^由(?P<org>[^，。、]{{2,30}}?)(?P<verb>主办|举办|组织|发起)(?:、[^，。]{{2,30}}?承办)?的"
     rf"(?P<event>[^，。]{{2,40}}?)(?:在[^，。]{{1,20}}?)?(?:{_PLACE_VERBS})"

@@ -1,4 +1,4 @@
-"""Bundled sample raw reports, written in contributor style (for ``drafter demo`` and tests).
+"""Bundled sample raw reports, written in contributor style, and the demo that drafts them.
 
 Societies, districts (one outside Beijing), grassroots associations, internal
 departments and two office lead stories; most carry YAML front matter, a few leave the
@@ -10,7 +10,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["SAMPLE_SUFFIXES", "sample_paths"]
+from drafter.samples.demo import DEMO_FORMATS, DemoResult, run_demo
+
+__all__ = ["DEMO_FORMATS", "SAMPLE_SUFFIXES", "DemoResult", "run_demo", "sample_paths"]
 
 SAMPLE_SUFFIXES = (".txt", ".md", ".docx")
 

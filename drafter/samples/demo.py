@@ -16,6 +16,7 @@ from drafter.errors import InputError
 from drafter.issue import build_issue, render
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Issue
+from drafter.text.files import write_atomic
 
 __all__ = ["DEMO_FORMATS", "DemoResult", "run_demo"]
 
@@ -80,12 +81,7 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     result = DemoResult(issue=issue, sources=sources)
     for fmt in DEMO_FORMATS:
-        path = out_dir / f"issue.{fmt}"
-        data = render(issue, fmt, profile=p)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
+        path = write_atomic(out_dir / f"issue.{fmt}", render(issue, fmt, profile=p))
         result.files.append(path)
     log.info("demo issue written to %s", out_dir)
     return result

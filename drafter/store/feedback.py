@@ -1,6 +1,6 @@
 """What the store teaches: editor-effort statistics, eval cases, few-shot examples.
 
-The edit ratio (see :mod:`drafter.store.workflow`) is the product's quality figure: how
+The edit ratio (:func:`drafter.brieftext.edit_ratio`) is the product's quality figure: how
 much of a machine draft editors had to change before accepting it. :func:`stats`
 groups it by engine / model / prompt version and by org kind, and counts the lint
 and guard findings editors fixed by hand (present in the draft, gone after revision).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,37 +20,40 @@ import yaml
 from drafter.brieftext import render_brief_md
 from drafter.errors import InputError
 from drafter.schemas import Brief, Finding
-from drafter.store.database import DraftRecord, Store
+from drafter.store.database import Store
+from drafter.store.records import DraftRecord
+from drafter.text.dates import parse_user_date
+from drafter.text.files import write_atomic
 
 __all__ = [
-    "DEFAULT_EXAMPLE_BUDGET",
+    "accepted_examples",
     "export_evals",
     "few_shot_examples",
     "parse_since",
     "stats",
 ]
 
-DEFAULT_EXAMPLE_BUDGET = 1500
-"""Tokens the few-shot examples may take together (drafting may cut further)."""
-
 
 def parse_since(value: str | None) -> str | None:
-    """``YYYY-MM-DD`` (local midnight) or an ISO datetime → the store's UTC timestamp."""
+    """A date (local midnight) or an ISO datetime a user typed → the store's UTC timestamp.
+
+    Dates take every form :func:`~drafter.text.dates.parse_user_date` reads
+    (``2026-05-08``, ``2026/5/8``, ``2026年5月8日``); ``2026-05-08T09:00`` is a datetime.
+    """
     if value is None or not value.strip():
         return None
     raw = value.strip()
     try:
-        when = (
-            dt.datetime.combine(dt.date.fromisoformat(raw), dt.time())
-            if len(raw) == 10
-            else dt.datetime.fromisoformat(raw)
-        )
-    except ValueError:
-        raise InputError(
-            f"无法识别的日期：{raw}",
-            hint="请写成 2026-05-08 或 2026-05-08T09:00",
-            value=raw,
-        ) from None
+        when = dt.datetime.combine(parse_user_date(raw), dt.time())
+    except InputError:
+        try:
+            when = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise InputError(
+                f"无法识别的日期：{raw}",
+                hint="请写成 2026-05-08、2026年5月8日 或 2026-05-08T09:00",
+                value=raw,
+            ) from None
     if when.tzinfo is None:
         when = when.astimezone()  # the user's local time zone
     return when.astimezone(dt.UTC).isoformat(timespec="seconds")
@@ -153,36 +156,42 @@ def _final(store: Store, d: DraftRecord) -> Brief | None:
     return store.final_brief(d)
 
 
+def accepted_examples(store: Store, kind: str) -> Iterator[Brief]:
+    """Few-shot candidates: accepted briefs of org ``kind``, final form, newest first.
+
+    Read lazily; which of them the model is shown is decided by
+    :func:`drafter.drafting.examples.select_examples` alone.
+    """
+    for d in reversed(store.list_drafts(["accepted"], kind=kind)):
+        brief = _final(store, d)
+        if brief is not None:
+            yield brief
+
+
 def few_shot_examples(
     store: Store,
     kind: str,
     *,
-    budget_tokens: int = DEFAULT_EXAMPLE_BUDGET,
-    limit: int = 3,
+    budget_tokens: int | None = None,
+    limit: int | None = None,
     count: Callable[[str], int] | None = None,
 ) -> list[Brief]:
-    """Accepted briefs of org ``kind``, newest first, within ``budget_tokens`` together."""
-    candidates = store.list_drafts(["accepted"], kind=kind)
-    if not candidates:
-        return []
-    if count is None:
-        from drafter.model.tokens import count_tokens
+    """The accepted briefs of org ``kind`` that drafting would shortlist as examples.
 
-        count = count_tokens
-    chosen: list[Brief] = []
-    used = 0
-    for d in reversed(candidates):
-        if len(chosen) >= limit:
-            break
-        brief = _final(store, d)
-        if brief is None:
-            continue
-        cost = count(render_brief_md(brief))
-        if used + cost > budget_tokens:
-            continue  # a shorter one further back may still fit
-        chosen.append(brief)
-        used += cost
-    return chosen
+    :func:`~drafter.drafting.examples.select_examples` over :func:`accepted_examples`,
+    before the model's share of its context is applied; ``budget_tokens`` and ``limit``
+    default to the drafting policy's.
+    """
+    from drafter.drafting.examples import EXAMPLE_LIMIT, EXAMPLE_TOKENS, select_examples
+
+    return select_examples(
+        accepted_examples(store, kind),
+        kind,
+        share=None,
+        limit=EXAMPLE_LIMIT if limit is None else limit,
+        tokens=EXAMPLE_TOKENS if budget_tokens is None else budget_tokens,
+        count=count,
+    )
 
 
 def _date_lead(brief: Brief) -> str | None:
@@ -198,7 +207,7 @@ def export_evals(store: Store, out: Path, *, since: str | None = None) -> list[P
     :class:`drafter.eval.scorers.Case`), ``report.txt`` (the cleaned report) and
     ``golden.md`` (the editor's final text). Returns the case directories.
     """
-    from drafter.eval.scorers import Case
+    from drafter.eval import Case
 
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} 不是目录", hint="--out 请指定一个目录", path=str(out))
@@ -224,12 +233,9 @@ def export_evals(store: Store, out: Path, *, since: str | None = None) -> list[P
             tags=["from-store", "revised" if d.revision_count else "accepted-as-is"],
         )
         where = out / case_id
-        where.mkdir(parents=True, exist_ok=True)
-        (where / "report.txt").write_text(report.text.rstrip() + "\n", encoding="utf-8")
-        (where / "golden.md").write_text(render_brief_md(golden), encoding="utf-8")
+        write_atomic(where / "report.txt", report.text.rstrip() + "\n")
+        write_atomic(where / "golden.md", render_brief_md(golden))
         data = case.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-        (where / "case.yaml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        write_atomic(where / "case.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
         written.append(where)
     return written

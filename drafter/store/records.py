@@ -1,8 +1,13 @@
-"""Typed rows of the editorial database: what :class:`drafter.store.database.Store` returns.
+"""The store's own row types: what :class:`drafter.store.database.Store` returns.
 
-Plain frozen dataclasses, independent of the database engine, plus the mapping from
-SQLite rows. Status names are stable strings (they are stored); ``status_zh`` is how
-people see them.
+These are the editorial database's records (:class:`StoredReport`, :class:`DraftRecord`,
+:class:`RevisionRecord`, :class:`EventRecord`, :class:`AcceptedBrief`), not the data
+that flows through the pipeline: a :class:`~drafter.schemas.Report` or
+:class:`~drafter.schemas.Brief` is a :mod:`drafter.schemas` model and a record here
+*holds* one, with the store's ids, versions, statuses and timestamps around it. Plain
+frozen dataclasses, independent of the database engine, plus the mapping from SQLite
+rows. Status names are stable strings (they are stored); ``status_zh`` is how people
+see them, and the tuples below say which operations each status allows.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from typing import Any, Literal
 from drafter.schemas import Brief, Finding, Report
 
 __all__ = [
+    "DRAFTABLE",
     "DRAFT_STATUSES",
+    "REVISABLE",
     "STATUS_ZH",
     "UNDECIDED",
     "AcceptedBrief",
@@ -41,6 +48,11 @@ DRAFT_STATUSES: tuple[DraftStatus, ...] = (
     "rejected",
 )
 UNDECIDED: tuple[DraftStatus, ...] = ("submitted", "failed", "drafted", "revised")
+"""Statuses a draft can be rejected from."""
+DRAFTABLE: tuple[DraftStatus, ...] = ("submitted", "failed", "drafted")
+"""Statuses a draft can be (re)drafted from, or marked failed in."""
+REVISABLE: tuple[DraftStatus, ...] = ("drafted", "revised")
+"""Statuses a draft can be revised or accepted from."""
 
 STATUS_ZH = {
     "submitted": "已提交、待起草",

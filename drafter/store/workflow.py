@@ -5,35 +5,31 @@ any transaction, then writes in one short transaction guarded by the draft's ver
 ``submit`` commits the report *before* drafting, so a model failure, Ctrl-C or a
 killed process afterwards never loses a submission: ``redraft`` picks it up again.
 
-Editor effort is the character-level edit ratio between the machine draft and the
-editor's final text: rapidfuzz's normalized Levenshtein distance (edits ÷ length of
-the longer text, 0 = unchanged, 1 = rewritten). Levenshtein rather than difflib: it
-counts true insertions, deletions and substitutions in C, while difflib's ratio is a
-matching heuristic (with a junk filter) that is quadratic and not an edit count.
-Reports (stats, eval export, few-shot examples) live in :mod:`drafter.store.feedback`.
+Editor effort is :func:`drafter.brieftext.edit_ratio` between the machine draft and
+the editor's final brief, the same measure the eval reports against golden briefs.
+Drafts are stored and diffed as text by :mod:`drafter.store.diff`; reports (stats,
+eval export, few-shot examples) live in :mod:`drafter.store.feedback`.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
-import re
 import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
-
-from drafter.brieftext import parse_brief, render_brief_md, render_brief_txt
+from drafter.brieftext import edit_ratio, parse_brief, render_brief_md
 from drafter.errors import ConflictError, DrafterError, InputError
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Finding, Issue, OrgKind, Provenance, Report
-from drafter.store.database import DraftRecord, RevisionRecord, Store
+from drafter.store.database import Store
+from drafter.store.diff import brief_text, sentence_diff
+from drafter.store.records import DRAFTABLE, REVISABLE, DraftRecord, DraftStatus, RevisionRecord
 
 __all__ = [
     "CheckFn",
@@ -42,19 +38,14 @@ __all__ = [
     "ReviseResult",
     "SubmitResult",
     "accept",
-    "brief_text",
     "check_revision",
-    "edit_ratio",
     "editor_command",
-    "format_diff",
     "issue_from_store",
     "load_submission",
     "redraft",
     "reject",
     "revise",
     "run_editor",
-    "sentence_diff",
-    "split_sentences",
     "submit",
     "submit_report",
 ]
@@ -69,49 +60,14 @@ EditFn = Callable[[Path], None]
 """Let a person edit the file in place; the default opens ``$VISUAL`` / ``$EDITOR``."""
 
 
-# -- text measures ----------------------------------------------------------------------
-
-
-def brief_text(brief: Brief) -> str:
-    """The text an editor's effort is measured on: headline, paragraphs, attribution."""
-    return render_brief_txt(brief)
-
-
-def edit_ratio(before: str, after: str) -> float:
-    """Normalized character-level Levenshtein distance, 0 (same) … 1 (all different)."""
-    return float(Levenshtein.normalized_distance(before, after))
-
-
-# A sentence ends at 。！？ (or ；), taking any closing quote or bracket with it.
-_SENTENCE_RE = re.compile(r"[^。！？!?；\n]+(?:[。！？!?；]+[”’」』）)]*)?|[。！？!?；]+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences in reading order; a paragraph break always ends a sentence."""
-    out: list[str] = []
-    for line in text.splitlines():
-        out.extend(s.strip() for s in _SENTENCE_RE.findall(line) if s.strip())
-    return out
-
-
-def sentence_diff(before: str, after: str) -> list[dict[str, Any]]:
-    """Sentence-level diff: ``[{"op": equal|replace|delete|insert, "before": [..], "after": [..]}]``."""
-    a, b = split_sentences(before), split_sentences(after)
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    return [{"op": tag, "before": a[i1:i2], "after": b[j1:j2]} for tag, i1, i2, j1, j2 in ops]
-
-
-def format_diff(diff: Sequence[dict[str, Any]], *, context: bool = False) -> list[str]:
-    """Readable lines: ``- removed sentence`` / ``+ added sentence`` (``  kept`` if context)."""
-    lines: list[str] = []
-    for op in diff:
-        if op["op"] == "equal":
-            if context:
-                lines.extend(f"  {s}" for s in op["before"])
-            continue
-        lines.extend(f"- {s}" for s in op["before"])
-        lines.extend(f"+ {s}" for s in op["after"])
-    return lines
+def _require(record: DraftRecord, allowed: Sequence[DraftStatus], action: str, hint: str) -> None:
+    """Refuse early, with a clear message, an operation the draft's state does not allow."""
+    if record.status not in allowed or record.published_issue_id:
+        raise ConflictError(
+            f"稿件 {record.id} 当前状态为“{record.status_zh}”，不能{action}",
+            hint=hint,
+            draft_id=record.id,
+        )
 
 
 # -- submit and draft -------------------------------------------------------------------
@@ -154,9 +110,9 @@ def _default_draft_fn(store: Store) -> DraftFn:
 
     def make(report: Report, profile: Profile, model: str | None) -> Brief:
         from drafter.drafting.pipeline import draft
-        from drafter.store.feedback import few_shot_examples
+        from drafter.store.feedback import accepted_examples
 
-        examples = few_shot_examples(store, report.kind)
+        examples = accepted_examples(store, report.kind)
         return draft(report, profile=profile, model=model, examples=examples)
 
     return make
@@ -240,12 +196,12 @@ def redraft(
     """Draft a stored report again (after a failure, a crash, or with another model)."""
     profile = profile or load_profile()
     record = store.get_draft(draft_id)
-    if record.status not in ("submitted", "failed", "drafted") or record.published_issue_id:
-        raise ConflictError(
-            f"稿件 {draft_id} 当前状态为“{record.status_zh}”，不能重新起草",
-            hint="只有未修改、未决定的稿件可以重新起草；已修改的稿件请用 drafter revise",
-            draft_id=draft_id,
-        )
+    _require(
+        record,
+        DRAFTABLE,
+        "重新起草",
+        "只有未修改、未决定的稿件可以重新起草；已修改的稿件请用 drafter revise",
+    )
     report = store.get_report(record.report_id).report
     return _draft_into(store, record, report, profile=profile, model=model, draft_fn=draft_fn)
 
@@ -253,26 +209,35 @@ def redraft(
 # -- decisions --------------------------------------------------------------------------
 
 
-def _current(store: Store, record: DraftRecord) -> tuple[Brief, str, list[RevisionRecord]]:
-    """The text under review now: the last revision, else the machine draft."""
-    revisions = store.revisions(record.id)
-    if revisions:
-        return revisions[-1].brief, revisions[-1].text, revisions
+@dataclass(frozen=True)
+class _UnderReview:
+    """The machine draft, and the text under review now (the last revision, else the draft)."""
+
+    draft: Brief
+    brief: Brief
+    text: str
+    revised: bool
+
+
+def _current(store: Store, record: DraftRecord) -> _UnderReview:
     if record.brief is None or record.draft_text is None:
         raise InputError(
             f"稿件 {record.id} 还没有草稿（{record.status_zh}）",
             hint=f"先用 drafter redraft {record.id} 起草",
             draft_id=record.id,
         )
-    return record.brief, record.draft_text, revisions
+    revisions = store.revisions(record.id)
+    if revisions:
+        return _UnderReview(record.brief, revisions[-1].brief, revisions[-1].text, True)
+    return _UnderReview(record.brief, record.brief, record.draft_text, False)
 
 
 def accept(store: Store, draft_id: int, *, expected_version: int | None = None) -> DraftRecord:
     """Accept the current text; the edit ratio is 0 when nobody revised the draft."""
     record = store.get_draft(draft_id)
-    if record.status in ("drafted", "revised"):
-        _, text, revisions = _current(store, record)
-        ratio = edit_ratio(record.draft_text or "", text) if revisions else 0.0
+    if record.status in REVISABLE:
+        now = _current(store, record)
+        ratio = edit_ratio(now.draft, now.brief) if now.revised else 0.0
     else:
         ratio = None  # the store refuses it with a clear state message
     return store.decide(
@@ -369,13 +334,9 @@ def revise(
     if edit_fn is None:
         editor_command()  # fail before any file is written when there is no editor
     record = store.get_draft(draft_id)
-    if record.status not in ("drafted", "revised") or record.published_issue_id:
-        raise ConflictError(
-            f"稿件 {draft_id} 当前状态为“{record.status_zh}”，不能修改",
-            hint=f"用 drafter log {draft_id} 查看它的处理记录",
-            draft_id=draft_id,
-        )
-    current, current_text, _ = _current(store, record)
+    _require(record, REVISABLE, "修改", f"用 drafter log {draft_id} 查看它的处理记录")
+    now = _current(store, record)
+    current, current_text = now.brief, now.text
     report = store.get_report(record.report_id).report
     initial = render_brief_md(current)
     fd, name = tempfile.mkstemp(prefix=f"drafter-{draft_id}-", suffix=".md")
@@ -406,7 +367,7 @@ def revise(
             text=text,
             diff=sentence_diff(current_text, text),
             findings=findings,
-            edit_ratio=edit_ratio(record.draft_text or "", text),
+            edit_ratio=edit_ratio(now.draft, revised),
         )
         keep = False
         return ReviseResult("saved", revision, findings)

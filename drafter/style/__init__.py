@@ -10,7 +10,8 @@ from __future__ import annotations
 from drafter.style.document import detect_kind
 from drafter.style.fix import Change, FixResult, fix, fix_brief, fix_paragraph
 from drafter.style.lint import lint, lint_brief
-from drafter.style.rules import RULES, Rule
+from drafter.style.locate import finding_offset, locate_in_file
+from drafter.style.rules import RULES, Rule, severity_map
 
 __all__ = [
     "RULES",
@@ -18,9 +19,12 @@ __all__ = [
     "FixResult",
     "Rule",
     "detect_kind",
+    "finding_offset",
     "fix",
     "fix_brief",
     "fix_paragraph",
     "lint",
     "lint_brief",
+    "locate_in_file",
+    "severity_map",
 ]

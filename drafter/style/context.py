@@ -6,10 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from drafter.profile import OrgMatch, Profile, load_profile
-from drafter.style.inline import BY_ID, FIX_ORDER
+from drafter.style.document import attr_tail
+from drafter.style.inline import SP
+from drafter.style.inline_rules import BY_ID, FIX_ORDER
 from drafter.style.rules import RULES, severity_map
 
 __all__ = ["StyleContext", "context_for"]
+
+_HAN = re.compile("[\u3400-\u9fff]")
+_SIGNED_AFTER = "。！？…”’）)]】.!?"  # an attribution follows the end of a sentence
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,17 @@ class StyleContext:
 
     def on(self, rule_id: str) -> bool:
         return self.severity.get(rule_id, "off") != "off"
+
+    def attribution(self, text: str) -> re.Match[str] | None:
+        """The ``（name）`` closing ``text`` when it is an attribution (group 2 is the
+        name): a Chinese name, right after the end of a sentence or known to the registry."""
+        m = attr_tail(text)
+        if not m or not _HAN.search(m.group(2)):
+            return None  # attributions are Chinese names; "(2023)" is not one
+        head = text[: m.start()].rstrip(SP)
+        if not (head and head[-1] in _SIGNED_AFTER) and self.resolve_org(m.group(2)) is None:
+            return None
+        return m
 
     def resolve_org(self, name: str) -> OrgMatch | None:
         """``profile.resolve_org(name)``, remembered (the result is only read)."""

@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from drafter.profile import Profile
+from drafter.style.inline import SP
 
 __all__ = [
+    "ATTR_ONLY",
     "Block",
     "BriefBlocks",
     "Document",
     "DocumentKind",
     "Segment",
     "attr_tail",
+    "attribution_only",
     "block_starts",
     "detect_kind",
     "ends_sentence",
@@ -42,6 +45,11 @@ _TOC = "目录提要"
 ATTR_TAIL = re.compile(
     r"([ \t\u3000]*)[（(][ \t\u3000]*([^（）()\n，。,；;：:、“”]{2,30}?)[ \t\u3000]*[）)][ \t\u3000]*$"
 )
+# A paragraph that is nothing but an attribution: （北京气象学会）.
+ATTR_ONLY = re.compile(
+    rf"[{SP}]*[（(][{SP}]*([^（）()\n，。,；;：:、]{{2,30}}?)[{SP}]*[）)][{SP}]*"
+)
+_HAN = re.compile("[\u3400-\u9fff]")
 _CLOSERS = "”’）)》】」』\"'"
 _TERMINAL = "。！？…；：!?;.:"
 
@@ -52,6 +60,13 @@ def attr_tail(text: str) -> re.Match[str] | None:
     if not text.rstrip(" \t\u3000\n").endswith(("）", ")")):
         return None
     return ATTR_TAIL.search(text)
+
+
+def attribution_only(text: str) -> str | None:
+    """The name when ``text`` is nothing but an attribution in parentheses, else None
+    (attributions are Chinese names: ``(2023)`` is not one)."""
+    m = ATTR_ONLY.fullmatch(text)
+    return m.group(1) if m and _HAN.search(m.group(1)) else None
 
 
 def ends_sentence(text: str) -> bool:
@@ -195,11 +210,12 @@ def detect_kind(text: str, profile: Profile | None = None) -> DocumentKind:
 
 def _looks_like_headline(block: Block | str) -> bool:
     # Judged on the mechanically fixed text, so a fix never changes the verdict.
-    from drafter.style.inline import FIX_ORDER, apply_rules
+    from drafter.style.inline import apply_rules
+    from drafter.style.inline_rules import FIX_ORDER, RULE_LIST
 
     raw = block if isinstance(block, str) else block.text
     # Trailing marks the headline fix would strip do not count (、，；： but not 。).
-    t = apply_rules(raw, frozenset(FIX_ORDER)).strip().rstrip("、，；：,;:")
+    t = apply_rules(raw, RULE_LIST, frozenset(FIX_ORDER)).strip().rstrip("、，；：,;:")
     return (
         "\n" not in t
         and len(t) <= 60

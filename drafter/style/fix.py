@@ -20,15 +20,13 @@ from drafter.schemas import Brief, Location
 from drafter.style.context import StyleContext, context_for
 from drafter.style.document import (
     Block,
-    attr_tail,
+    attribution_only,
     detect_kind,
     ends_sentence,
     parse_document,
     safe_to_join,
 )
 from drafter.style.inline import (
-    FIX_ORDER,
-    RULE_LIST,
     SP,
     Plan,
     Recorder,
@@ -37,6 +35,7 @@ from drafter.style.inline import (
     apply_rules_stable,
     plan,
 )
+from drafter.style.inline_rules import FIX_ORDER, RULE_LIST
 
 __all__ = ["Change", "FixResult", "fix", "fix_brief", "fix_paragraph"]
 
@@ -44,12 +43,8 @@ _ALL_INLINE = frozenset(FIX_ORDER)
 _MASTHEAD_INLINE = frozenset(r for r in FIX_ORDER if r != "space.extra")
 _STRAY_EMPH = re.compile(r"\*{2,}|_{2,}")
 _HEADLINE_END = re.compile(r"[。，；：、.,;:]+$")
-_ATTR_ONLY = re.compile(
-    rf"[{SP}]*[（(][{SP}]*([^（）()\n，。,；;：:、]{{2,30}}?)[{SP}]*[）)][{SP}]*"
-)
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _JOINS = ("break.sentence", "attribution.form")
-_HAN = re.compile("[\u3400-\u9fff]")
 
 # Texts the in-line rules are known to leave alone (see inline.Stable), for one fix()
 # call: a second pass over joined text then skips the blocks the first pass settled.
@@ -85,7 +80,7 @@ class FixResult:
 
 def fix_paragraph(s: str) -> str:
     """The mechanical in-line fixes on one paragraph (line breaks are left alone)."""
-    return apply_rules(s, _ALL_INLINE)
+    return apply_rules(s, RULE_LIST, _ALL_INLINE)
 
 
 def join_pieces(a: str, b: str) -> str:
@@ -111,7 +106,7 @@ def _inline(
         if known is not None and _settled(text, known, planned):
             return text  # exactly what apply_rules would return, with no changes
     rec = Recorder() if changes is not None else None
-    new, stable = apply_rules_stable(text, enabled, rec, planned)
+    new, stable = apply_rules_stable(text, RULE_LIST, enabled, rec, planned)
     if rec is not None and changes is not None:
         for h in rec.hits:
             changes.append(_change(h.rule, where, h.start, h.end, h.before, h.after or ""))
@@ -170,16 +165,10 @@ def _fix_attribution(
 ) -> str:
     if not ctx.on("attribution.form"):
         return text
-    m = attr_tail(text)
+    m = ctx.attribution(text)
     if not m:
         return text
-    head = text[: m.start()].rstrip(SP)
-    name = m.group(2)
-    if not _HAN.search(name):
-        return text
-    if not (head and head[-1] in "。！？…”’）)]】.!?") and ctx.resolve_org(name) is None:
-        return text
-    good = f"（{name}）"
+    good = f"（{m.group(2)}）"
     if m.group() == good:
         return text
     if changes is not None:
@@ -301,10 +290,9 @@ def _merge_attribution(
     for u in units:
         b = u.blocks[0]
         prev = out[-1] if out else None
-        attr = _ATTR_ONLY.fullmatch(u.text) if u.blocks[-1].index in brief_last else None
+        name = attribution_only(u.text) if u.blocks[-1].index in brief_last else None
         if (
-            attr
-            and _HAN.search(attr.group(1))
+            name is not None
             and prev is not None
             and b.kind == "para"
             and prev.blocks[-1].kind == "para"
@@ -312,7 +300,7 @@ def _merge_attribution(
             and prev.blocks[-1].index == b.index - 1
             and ends_sentence(prev.text)
         ):
-            good = f"（{attr.group(1)}）"
+            good = f"（{name}）"
             changes.append(
                 _change("attribution.form", _Pos(b.index, b.line), 0, len(u.text), u.text, good)
             )

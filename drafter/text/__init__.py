@@ -1,1 +1,6 @@
 """The Chinese text kit: numerals, dates, sentences, the lexicon, reading and writing files."""
+
+from drafter.text.dates import parse_user_date
+from drafter.text.files import Decoded, read_text, write_atomic
+
+__all__ = ["Decoded", "parse_user_date", "read_text", "write_atomic"]

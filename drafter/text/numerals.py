@@ -1,9 +1,9 @@
-"""Chinese and Arabic numerals, widths and date forms, normalized for comparison.
+"""Chinese and Arabic numerals and character widths, normalized for comparison.
 
 The guard compares a brief with its source after normalization, so that
-``十四人`` = ``14人``, ``一百二十五名`` = ``125名``, ``五月八日`` = ``5月8号`` =
-``2023-05-08`` and ``５００万元`` = ``五百万元``. Every function here keeps offsets in
-the string it is given, so callers can point at the text they found.
+``十四人`` = ``14人``, ``一百二十五名`` = ``125名`` and ``５００万元`` = ``五百万元``
+(dates: :mod:`drafter.text.dates`). Every function here keeps offsets in the string
+it is given, so callers can point at the text they found.
 
 A maintained library (``cn2an``) was considered and not used: its wheel installs
 stray top-level ``build``/``src``/``example`` packages into site-packages, costs a
@@ -17,21 +17,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from drafter.text.lexicon import words
+
 __all__ = [
-    "DateValue",
     "NumberValue",
     "cn_to_int",
-    "find_dates",
     "find_numbers",
     "parse_quantity",
     "to_halfwidth",
     "unit_group",
 ]
-
-
-def _words(text: str) -> list[str]:
-    """Whitespace-separated words: long word lists stay readable."""
-    return text.split()
 
 
 # Full-width ASCII (U+FF01–FF5E) → ASCII and the ideographic space → space. One
@@ -52,8 +47,13 @@ CN_CHARS = "零〇○一二两三四五六七八九十百千万亿"
 
 
 def cn_to_int(s: str) -> int | None:
-    """A Chinese numeral as an integer: ``十四`` 14, ``一百二十五`` 125, ``两千`` 2000,
-    ``一万零五`` 10005, ``二〇二三`` 2023 (digit by digit). None when ``s`` is not one."""
+    """A numeral as an integer: ``14`` 14, ``十四`` 14, ``一百二十五`` 125, ``两千`` 2000,
+    ``一万零五`` 10005, ``二〇二三`` 2023 (digit by digit). None when ``s`` is not one.
+
+    The one numeral parser: counts, dates and years all go through it.
+    """
+    if s.isdecimal():
+        return int(s)
     if not s or any(c not in _DIGITS and c not in _SMALL_UNITS and c not in _BIG_UNITS for c in s):
         return None
     if all(c in _DIGITS for c in s):  # digit-by-digit form: 二〇二三
@@ -105,7 +105,7 @@ def parse_quantity(s: str) -> Decimal | None:
 
 # Measure words and units, longest first so 万元 wins over 万 and 人次 over 人.
 _UNITS = sorted(
-    _words("""名 人 位 个 项 家 所 场 次 人次 期 届 批 篇 本 册 部 件 条 类 种 点 台 套 支 队 组 轮 层
+    words("""名 人 位 个 项 家 所 场 次 人次 期 届 批 篇 本 册 部 件 条 类 种 点 台 套 支 队 组 轮 层
     座 间 门 节 章 卷 份 幅 枚 株 棵 辆 架 艘 只 头 张 元 美元 岁 倍 年 天 日 周 月 小时 分钟
     秒 米 千米 公里 平方米 平方公里 公顷 亩 吨 千克 公斤 克 升 度 % 万元 亿元 万人 户 村 校
     所 篇次 课时 学时 课 讲 期次 阶段 部分 方面 余 多"""),
@@ -165,7 +165,7 @@ _NUMBER_RE = re.compile(
 
 def _cn_pct(s: str) -> Decimal | None:
     whole, _, frac = s.partition("点")
-    n = cn_to_int(whole) if not whole.isdigit() else int(whole)
+    n = cn_to_int(whole)
     if n is None:
         return None
     if not frac:
@@ -223,98 +223,4 @@ def find_numbers(
             value *= _MAGNITUDE["万"]
             unit = "人"
         out.append(NumberValue(s, e, m.group(0), value.normalize(), unit, ordinal))
-    return out
-
-
-# -- dates ---------------------------------------------------------------------------------
-
-_CN_SMALL = "〇零○一二三四五六七八九十"
-_D = rf"(?:\d{{1,2}}|[{_CN_SMALL}]{{1,3}})"
-_YR = rf"(?:\d{{4}}|[{_CN_SMALL}]{{4}})"
-_DATE_RE = re.compile(
-    rf"""
-    (?<![\d.])
-    (?:
-        (?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?![\d.])[日号]?
-      | (?:(?P<y>{_YR})年)?(?P<m>{_D})月(?:份)?(?:(?P<d>{_D})[日号])?
-        (?:[至到~—\-－]+(?:(?P<m2>{_D})月)?(?P<d2>{_D})[日号])?
-      | (?P<yo>{_YR})年(?!\d*个?月|度)
-      | (?P<yd>{_YR})年度
-    )
-    """,
-    re.VERBOSE,
-)
-
-
-@dataclass(frozen=True)
-class DateValue:
-    """A date found in text; ``year``, ``month`` or ``day`` is None when not written."""
-
-    start: int
-    end: int
-    text: str
-    year: int | None
-    month: int | None
-    day: int | None
-
-    @property
-    def key(self) -> str:
-        y = f"{self.year:04d}" if self.year else "-"
-        m = f"-{self.month:02d}" if self.month else ""
-        d = f"-{self.day:02d}" if self.day else ""
-        return y + m + d
-
-    def agrees(self, other: DateValue) -> bool:
-        """True when ``other`` (a source date) supports ``self`` (a brief's date): the
-        parts ``self`` writes are written there too and equal; a year missing on one
-        side is no contradiction (briefs drop the year of the issue)."""
-        if self.month is None:
-            return self.year is not None and self.year == other.year
-        if other.month != self.month:
-            return False
-        if self.day is not None and other.day != self.day:
-            return False
-        return not (self.year and other.year and self.year != other.year)
-
-
-def _num(s: str | None) -> int | None:
-    if s is None:
-        return None
-    if s.isdigit():
-        return int(s)
-    return cn_to_int(s)
-
-
-def _valid(y: int | None, m: int | None, d: int | None) -> bool:
-    return (
-        (m is None or 1 <= m <= 12)
-        and (d is None or 1 <= d <= 31)
-        and (y is None or 1900 <= y <= 2999)
-    )
-
-
-def find_dates(text: str) -> list[DateValue]:
-    """Dates in ``text``: ``2023年5月8日``, ``5月8号``, ``五月八日``, ``2023-05-08``,
-    ``5月``, ``2023年`` and ranges (``4月25日至26日`` gives two dates)."""
-    out: list[DateValue] = []
-    for m in _DATE_RE.finditer(text):
-        g = m.groupdict()
-        s, e = m.span()
-        parts: tuple[int | None, int | None, int | None]
-        if g["iy"]:
-            parts = (int(g["iy"]), int(g["im"]), int(g["id"]))
-        elif g["m"]:
-            parts = (_num(g["y"]), _num(g["m"]), _num(g["d"]))
-        else:
-            parts = (_num(g["yo"] or g["yd"]), None, None)
-        if not _valid(*parts) or (parts[1] is None and parts[0] is None):
-            continue
-        if g["m"] and not g["d"] and not g["y"] and not g["m"].isdigit() and len(g["m"]) > 2:
-            continue  # 十一月 alone is fine, but guard against odd runs of numerals
-        out.append(DateValue(s, e, m.group(0), *parts))
-        if g.get("d2"):
-            month = _num(g["m2"]) if g["m2"] else parts[1]
-            day = _num(g["d2"])
-            if _valid(parts[0], month, day):
-                out.append(DateValue(s, e, m.group(0), parts[0], month, day))
     return out

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from drafter.drafting import pipeline as drafting
+from drafter.drafting import pipeline
+from drafter.drafting.backend import ProseStep
 from drafter.drafting.batch import BatchItem, draft_files, draft_many, expand_sources, output_paths
-from drafter.drafting.pipeline import ProseStep
 from drafter.errors import InputError, ModelError
 from drafter.profile import Profile
-from drafter.schemas import Brief, Facts, Finding, Report, TokenUsage, report_id_for
+from drafter.schemas import Brief, Report, report_id_for
+from drafter.testing import BackendCall, ScriptedBackend, Step
 
 
 def _report_text(district: str, n: int) -> str:
@@ -37,46 +37,38 @@ def make_report(district: str, n: int) -> Report:
     )
 
 
-@dataclass
-class EchoBackend:
-    """Writes a brief from the report's first line; raises for reports marked 坏."""
+def echo_backend(barrier: threading.Barrier | None = None) -> ScriptedBackend:
+    """Writes a brief from the report's first line; fails for reports marked 坏.
 
-    model_name: str | None = "echo"
-    barrier: threading.Barrier | None = None
-    seen: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    With a ``barrier``, every worker must be inside a facts call at once, or it times out.
+    Any repair call fails the test (none is expected).
+    """
 
-    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
-        with self.lock:
-            self.seen.append(report.id)
-        if self.barrier is not None:
-            # Every worker must be inside a call at once, or this times out.
-            self.barrier.wait(timeout=10)
-        if "坏" in report.text:
-            raise ModelError("模型接口返回 500", hint="稍后重试")
-        return Facts(), TokenUsage(), 1
+    def respond(call: BackendCall) -> Step | None:
+        if call.kind == "facts":
+            if barrier is not None:
+                barrier.wait(timeout=10)
+            if "坏" in call.report.text:
+                return Step.facts(ModelError("模型接口返回 500", hint="稍后重试"))
+            return Step.facts()
+        if call.kind == "prose":
+            paragraphs = [p for p in call.report.text.split("\n\n") if p.strip()]
+            headline = call.report.title or "区科协召开科普工作推进会"
+            return Step.prose(ProseStep(headline=headline, paragraphs=paragraphs))
+        return None
 
-    def prose(
-        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
-    ) -> ProseStep:
-        paragraphs = [p for p in report.text.split("\n\n") if p.strip()]
-        return ProseStep(headline=report.title or "区科协召开科普工作推进会", paragraphs=paragraphs)
+    return ScriptedBackend(responder=respond, model_name="echo")
 
-    def repair(
-        self,
-        report: Report,
-        facts: Facts,
-        step: ProseStep,
-        findings: list[Finding],
-        profile: Profile,
-    ) -> ProseStep:
-        raise AssertionError("no repair expected")
+
+def seen(backend: ScriptedBackend) -> list[str]:
+    """The ids of the reports whose facts the backend was asked for."""
+    return [c.report.id for c in backend.calls_of("facts")]
 
 
 @pytest.fixture(autouse=True)
 def clean_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The pipeline's gates are tested elsewhere; here every brief passes them."""
-    monkeypatch.setattr(drafting, "gate", lambda brief, report, profile: (brief, []))
+    monkeypatch.setattr(pipeline, "gate", lambda brief, report, profile: (brief, []))
     yield
 
 
@@ -84,7 +76,7 @@ def test_draft_many_isolates_failures_and_keeps_order(profile: Profile) -> None:
     reports = [make_report("怀柔", 8), make_report("坏", 9), make_report("平谷", 10)]
     done: list[BatchItem] = []
     items = draft_many(
-        reports, jobs=3, profile=profile, backend=EchoBackend(), on_result=done.append
+        reports, jobs=3, profile=profile, backend=echo_backend(), on_result=done.append
     )
     assert [i.report for i in items] == reports
     assert [i.status for i in items] == ["ready", "failed", "ready"]
@@ -97,14 +89,14 @@ def test_draft_many_isolates_failures_and_keeps_order(profile: Profile) -> None:
 def test_draft_many_runs_jobs_concurrently(profile: Profile) -> None:
     jobs = 4
     reports = [make_report(d, n) for n, d in enumerate(["东城", "西城", "朝阳", "海淀"], 1)]
-    backend = EchoBackend(barrier=threading.Barrier(jobs))
+    backend = echo_backend(threading.Barrier(jobs))
     items = draft_many(reports, jobs=jobs, profile=profile, backend=backend)
     assert [i.status for i in items] == ["ready"] * jobs
 
 
 def test_draft_many_with_one_job_still_drafts_all(profile: Profile) -> None:
     reports = [make_report("顺义", 3), make_report("昌平", 4)]
-    items = draft_many(reports, jobs=1, profile=profile, backend=EchoBackend())
+    items = draft_many(reports, jobs=1, profile=profile, backend=echo_backend())
     assert all(i.brief is not None and i.brief.source_id == i.report.id for i in items)  # type: ignore[union-attr]
 
 
@@ -145,7 +137,7 @@ def test_draft_files_writes_outputs_and_skips_on_rerun(tmp_path: Path, profile: 
             "empty.txt": "",
         },
     )
-    first = draft_files(src, out, jobs=2, profile=profile, backend=EchoBackend(), kind="district")
+    first = draft_files(src, out, jobs=2, profile=profile, backend=echo_backend(), kind="district")
     by_name = {Path(i.source).name: i for i in first.items}
     assert by_name["empty.txt"].status == "failed"
     assert by_name["huairou.txt"].status == "ready"
@@ -154,16 +146,16 @@ def test_draft_files_writes_outputs_and_skips_on_rerun(tmp_path: Path, profile: 
     assert sidecar.source_id == by_name["huairou.txt"].report.id  # type: ignore[union-attr]
 
     # Re-run: nothing changed, so no report reaches the model.
-    backend = EchoBackend()
+    backend = echo_backend()
     second = draft_files(src, out, jobs=2, profile=profile, backend=backend, kind="district")
-    assert backend.seen == []
+    assert seen(backend) == []
     assert second.skipped == 2
 
     # A changed report is drafted again; the unchanged one is still skipped.
     (src / "pinggu.txt").write_text(_report_text("平谷", 11), encoding="utf-8")
-    backend = EchoBackend()
+    backend = echo_backend()
     third = draft_files(src, out, jobs=2, profile=profile, backend=backend, kind="district")
-    assert len(backend.seen) == 1
+    assert len(seen(backend)) == 1
     assert third.skipped == 1
     assert "11" in (out / "pinggu.md").read_text(encoding="utf-8")
 
@@ -174,14 +166,15 @@ def test_draft_files_rejects_a_file_as_out_dir(tmp_path: Path, profile: Profile)
     target = tmp_path / "taken.txt"
     target.write_text("x", encoding="utf-8")
     with pytest.raises(InputError):
-        draft_files(src, target, profile=profile, backend=EchoBackend())
+        draft_files(src, target, profile=profile, backend=echo_backend())
 
 
 def test_draft_many_isolates_an_endpoint_failure_through_the_real_client(
     profile: Profile,
 ) -> None:
     """A 500 for one report (after the client's retries) fails that item only."""
-    from drafter.model.providers import ModelConfig, clear_built_models
+    from drafter.model.config import ModelConfig
+    from drafter.model.providers import clear_built_models
     from drafter.testing import Reply, StubRequest, StubServer
 
     def respond(request: StubRequest) -> Reply:
@@ -210,27 +203,29 @@ def test_draft_many_isolates_an_endpoint_failure_through_the_real_client(
 def test_interrupt_cancels_the_queued_reports(profile: Profile) -> None:
     release = threading.Event()
 
-    class Slow(EchoBackend):
-        def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
-            if self.seen:
-                release.wait(timeout=10)  # every report after the first waits
-            return super().facts(report, profile)
+    echo = echo_backend()
+
+    def slow(call: BackendCall) -> Step | None:
+        if call.kind == "facts" and len(seen(backend)) > 1:
+            release.wait(timeout=10)  # every report after the first waits
+        assert echo.responder is not None
+        return echo.responder(call)
 
     def interrupt(item: BatchItem) -> None:
         raise KeyboardInterrupt
 
-    backend = Slow()
+    backend = ScriptedBackend(responder=slow)
     reports = [make_report(d, n) for n, d in enumerate(["东城", "西城", "朝阳", "海淀", "丰台"], 1)]
     with pytest.raises(KeyboardInterrupt):
         draft_many(reports, jobs=1, profile=profile, backend=backend, on_result=interrupt)
     release.set()
-    assert len(backend.seen) <= 2
+    assert len(seen(backend)) <= 2
 
 
 def test_draft_files_never_overwrites_a_report(tmp_path: Path, profile: Profile) -> None:
     src = tmp_path / "reports"
     _write_reports(src, {"huairou.md": _report_text("怀柔", 8)})
     with pytest.raises(InputError, match="输出目录不能"):
-        draft_files(src, src, profile=profile, backend=EchoBackend())
+        draft_files(src, src, profile=profile, backend=echo_backend())
     assert (src / "huairou.md").read_text(encoding="utf-8") == _report_text("怀柔", 8)
     assert not (src / "huairou.json").exists()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from drafter.drafting import pipeline as drafting
-from drafter.drafting.pipeline import ProseStep, draft, place, schema_findings, select_examples
+from drafter.drafting import check, gate, pipeline
+from drafter.drafting.backend import ProseStep
+from drafter.drafting.examples import select_examples
+from drafter.drafting.gates import schema_findings
+from drafter.drafting.pipeline import draft, place
 from drafter.errors import ModelError, OutputValidationError
 from drafter.profile import Profile
 from drafter.schemas import (
@@ -24,6 +26,7 @@ from drafter.schemas import (
     TokenUsage,
     report_id_for,
 )
+from drafter.testing import ScriptedBackend, Step
 
 SOCIETY_TEXT = (
     "关于召开北京植物保护学会2026年学术年会的情况报告\n\n"
@@ -85,52 +88,20 @@ def number_gate(brief: Brief, report: Report, profile: Profile) -> tuple[Brief, 
     return brief, findings
 
 
-@dataclass
-class FakeBackend:
-    """Scripted answers in order; fails when the script runs out (never cycles)."""
+def scripted(*steps: Step, facts: Facts | None = None) -> ScriptedBackend:
+    """Facts (200 + 50 tokens, one call), then ``steps``; any other call fails the test."""
+    usage = TokenUsage(prompt_tokens=200, completion_tokens=50)
+    return ScriptedBackend([Step.facts(facts, usage=usage), *steps], model_name="fake-model")
 
-    script: list[ProseStep | Exception]
-    model_name: str | None = "fake-model"
-    facts_result: Facts = field(default_factory=Facts)
-    repairs: list[list[Finding]] = field(default_factory=list)
-    repaired_from: list[ProseStep] = field(default_factory=list)
-    prose_calls: int = 0
-    examples_seen: list[list[Brief]] = field(default_factory=list)
 
-    def _next(self) -> ProseStep:
-        if not self.script:
-            raise AssertionError("script exhausted: the pipeline made an unexpected call")
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
-        return self.facts_result, TokenUsage(prompt_tokens=200, completion_tokens=50), 1
-
-    def prose(
-        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
-    ) -> ProseStep:
-        self.prose_calls += 1
-        self.examples_seen.append(examples)
-        return self._next()
-
-    def repair(
-        self,
-        report: Report,
-        facts: Facts,
-        step: ProseStep,
-        findings: list[Finding],
-        profile: Profile,
-    ) -> ProseStep:
-        self.repairs.append(list(findings))
-        self.repaired_from.append(step)
-        return self._next()
+def repairs(backend: ScriptedBackend) -> list[list[Finding]]:
+    """The findings each repair call was given."""
+    return [c.findings for c in backend.calls_of("repair")]
 
 
 @pytest.fixture
 def fake_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(drafting, "gate", number_gate)
+    monkeypatch.setattr(pipeline, "gate", number_gate)
     yield
 
 
@@ -139,7 +110,7 @@ def fake_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("fake_gate")
 def test_good_first_draft_is_ready_after_one_attempt(profile: Profile) -> None:
-    backend = FakeBackend([GOOD])
+    backend = scripted(Step.prose(GOOD))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "ready"
     assert brief.provenance.engine == "model"
@@ -147,68 +118,71 @@ def test_good_first_draft_is_ready_after_one_attempt(profile: Profile) -> None:
     assert (brief.provenance.calls, brief.provenance.attempts) == (2, 1)
     assert brief.provenance.usage.prompt_tokens == 500
     assert brief.provenance.prompt_id == "prose"
-    assert backend.repairs == []
+    assert repairs(backend) == []
+    backend.assert_done()
 
 
 @pytest.mark.usefixtures("fake_gate")
 def test_invented_number_is_repaired(profile: Profile) -> None:
-    backend = FakeBackend([INVENTED, GOOD])
+    backend = scripted(Step.prose(INVENTED), Step.repair(GOOD))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "ready"
     assert brief.provenance.attempts == 2
     assert brief.provenance.calls == 3
-    assert [f.excerpt for f in backend.repairs[0]] == ["35"]
-    assert backend.repaired_from[0].paragraphs == INVENTED.paragraphs
+    assert [f.excerpt for f in repairs(backend)[0]] == ["35"]
+    repaired_from = [c.step for c in backend.calls_of("repair")]
+    assert repaired_from[0] is not None and repaired_from[0].paragraphs == INVENTED.paragraphs
     assert "35" not in brief.body
 
 
 @pytest.mark.usefixtures("fake_gate")
 def test_repair_is_given_only_the_latest_findings(profile: Profile) -> None:
-    backend = FakeBackend([INVENTED, INVENTED_AGAIN, GOOD])
+    backend = scripted(Step.prose(INVENTED), Step.repair(INVENTED_AGAIN), Step.repair(GOOD))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "ready"
     assert brief.provenance.attempts == 3
-    second = [f.excerpt for f in backend.repairs[1]]
+    second = [f.excerpt for f in repairs(backend)[1]]
     assert second == ["47"]
     assert "35" not in second
 
 
 @pytest.mark.usefixtures("fake_gate")
 def test_persistent_fabrication_ends_in_needs_review(profile: Profile) -> None:
-    backend = FakeBackend([INVENTED, INVENTED, INVENTED_AGAIN])
+    backend = scripted(Step.prose(INVENTED), Step.repair(INVENTED), Step.repair(INVENTED_AGAIN))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "needs_review"
     assert brief.provenance.attempts == 1 + profile.model.max_repairs
     assert [f.excerpt for f in brief.findings if f.severity == "error"] == ["47"]
-    assert backend.script == []
+    assert backend.remaining == 0
 
 
 @pytest.mark.usefixtures("fake_gate")
 @pytest.mark.parametrize("max_repairs", [0, 1, 3])
 def test_max_repairs_bounds_the_attempts(profile: Profile, max_repairs: int) -> None:
-    backend = FakeBackend([INVENTED] * (max_repairs + 1))
+    backend = scripted(Step.prose(INVENTED), *[Step.repair(INVENTED)] * max_repairs)
     brief = draft(make_report(), profile=profile, backend=backend, max_repairs=max_repairs)
     assert brief.status == "needs_review"
     assert brief.provenance.attempts == max_repairs + 1
-    assert len(backend.repairs) == max_repairs
+    assert len(repairs(backend)) == max_repairs
+    backend.assert_done()
 
 
 @pytest.mark.usefixtures("fake_gate")
 def test_malformed_answer_counts_as_an_attempt_then_good(profile: Profile) -> None:
     bad = OutputValidationError("JSON 无法解析", raw_output="{headline:", attempts=1)
-    backend = FakeBackend([bad, GOOD])
+    backend = scripted(Step.prose(bad), Step.prose(GOOD))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "ready"
     assert brief.provenance.attempts == 2
     # No usable prose yet, so the second attempt is a fresh draft, not a repair.
-    assert backend.prose_calls == 2
-    assert backend.repairs == []
+    assert len(backend.calls_of("prose")) == 2
+    assert repairs(backend) == []
 
 
 @pytest.mark.usefixtures("fake_gate")
 def test_empty_prose_is_a_schema_failure(profile: Profile) -> None:
     empty = ProseStep(headline="  ", paragraphs=[""])
-    backend = FakeBackend([empty, GOOD])
+    backend = scripted(Step.prose(empty), Step.prose(GOOD))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "ready"
     assert brief.provenance.attempts == 2
@@ -217,7 +191,7 @@ def test_empty_prose_is_a_schema_failure(profile: Profile) -> None:
 @pytest.mark.usefixtures("fake_gate")
 def test_never_valid_output_raises_with_context(profile: Profile) -> None:
     bad = OutputValidationError("JSON 无法解析", raw_output="not json", attempts=1)
-    backend = FakeBackend([bad, bad, bad])
+    backend = scripted(Step.prose(bad), Step.prose(bad), Step.prose(bad))
     with pytest.raises(OutputValidationError) as info:
         draft(make_report(), profile=profile, backend=backend)
     assert info.value.attempts == 3
@@ -228,7 +202,7 @@ def test_never_valid_output_raises_with_context(profile: Profile) -> None:
 @pytest.mark.usefixtures("fake_gate")
 def test_malformed_repair_keeps_previous_prose(profile: Profile) -> None:
     bad = OutputValidationError("缺少字段 paragraphs", raw_output="{}", attempts=1)
-    backend = FakeBackend([INVENTED, INVENTED_AGAIN, bad])
+    backend = scripted(Step.prose(INVENTED), Step.repair(INVENTED_AGAIN), Step.repair(bad))
     brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.status == "needs_review"
     assert brief.paragraphs == INVENTED_AGAIN.paragraphs
@@ -238,7 +212,7 @@ def test_malformed_repair_keeps_previous_prose(profile: Profile) -> None:
 
 @pytest.mark.usefixtures("fake_gate")
 def test_model_error_propagates_with_report_context(profile: Profile) -> None:
-    backend = FakeBackend([ModelError("接口超时", hint="稍后重试")])
+    backend = scripted(Step.prose(ModelError("接口超时", hint="稍后重试")))
     with pytest.raises(ModelError) as info:
         draft(make_report(), profile=profile, backend=backend)
     assert info.value.context["source"] == "plant.txt"
@@ -253,7 +227,7 @@ def test_attribution_comes_from_the_report_not_the_model(profile: Profile) -> No
         headline="### 北京植物保护学会召开2026年学术年会",
         paragraphs=[GOOD.paragraphs[0], "会议表彰了12名优秀青年科技工作者。（市植保协会供稿）"],
     )
-    brief = draft(make_report(), profile=profile, backend=FakeBackend([own]))
+    brief = draft(make_report(), profile=profile, backend=scripted(Step.prose(own)))
     assert brief.attribution == "北京植物保护学会"
     assert brief.paragraphs[-1].endswith("工作者。")
     assert brief.headline == "北京植物保护学会召开2026年学术年会"
@@ -269,7 +243,8 @@ def test_event_date_comes_from_facts_found_in_the_report(profile: Profile) -> No
             DateFact(text="5月12日上午", date=dt.date(2026, 5, 12)),
         ]
     )
-    brief = draft(make_report(), profile=profile, backend=FakeBackend([GOOD], facts_result=facts))
+    backend = scripted(Step.prose(GOOD), facts=facts)
+    brief = draft(make_report(), profile=profile, backend=backend)
     assert brief.event_date == dt.date(2026, 5, 12)
 
 
@@ -330,21 +305,22 @@ def _example(kind: str, n: int) -> Brief:
 
 def test_select_examples_keeps_the_reports_kind_within_budget(profile: Profile) -> None:
     examples = [_example("society", 1), _example("district", 1), _example("society", 5)]
-    chosen = select_examples(examples, make_report(), profile, budget=10_000, count=len)
+    kind = make_report().kind
+    chosen = select_examples(examples, kind, share=10_000, count=len)
     assert [e.kind for e in chosen] == ["society", "society"]
-    small = select_examples(examples, make_report(), profile, budget=60, count=len)
+    small = select_examples(examples, kind, share=60, count=len)
     assert small == [examples[0]]
 
 
 @pytest.mark.usefixtures("fake_gate")
 def test_examples_reach_the_prose_step(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        drafting, "select_examples", lambda ex, report, prof: [e for e in ex if e.kind == "society"]
+        pipeline, "select_examples", lambda ex, kind, **_: [e for e in ex if e.kind == "society"]
     )
-    backend = FakeBackend([GOOD])
+    backend = scripted(Step.prose(GOOD))
     examples = [_example("society", 1), _example("district", 2)]
     draft(make_report(), profile=profile, backend=backend, examples=examples)
-    assert backend.examples_seen == [[examples[0]]]
+    assert [c.examples for c in backend.calls_of("prose")] == [[examples[0]]]
 
 
 # -- the model path end to end: stub server, real openai client and ChatOpenAI ------------
@@ -396,7 +372,7 @@ def stub() -> Iterator[object]:
 
 
 def stub_config(stub: object, tmp_path: object, method: str = "json_schema") -> object:
-    from drafter.model.providers import ModelConfig
+    from drafter.model.config import ModelConfig
 
     return ModelConfig.resolve(
         model="stub-model",
@@ -561,7 +537,7 @@ def test_offline_draft_end_to_end(profile: Profile) -> None:
     assert brief.attribution == "北京植物保护学会"
     assert brief.source_id == report.id
     assert "我会" not in brief.body
-    errors = [f for f in drafting.check(brief, report, profile=profile) if f.severity == "error"]
+    errors = [f for f in check(brief, report, profile=profile) if f.severity == "error"]
     assert errors == []
 
 
@@ -581,7 +557,7 @@ def test_gate_fixes_mechanical_problems_and_reports_the_rest(profile: Profile) -
         attribution="北京植物保护学会",
         section="societies",
     )
-    fixed, findings = drafting.gate(messy, report, profile)
+    fixed, findings = gate(messy, report, profile)
     assert "," not in fixed.body
     assert any(f.rule == "guard.number" and "40" in (f.excerpt or "") for f in findings)
 
@@ -592,9 +568,9 @@ def test_check_a_hand_written_brief_text(profile: Profile) -> None:
         "5月12日上午，北京植物保护学会召开2026年学术年会，副理事长李红梅出席，96名会员参加。"
         "（北京植物保护学会）\n"
     )
-    findings = drafting.check(text, SOCIETY_TEXT, profile=profile)
+    findings = check(text, SOCIETY_TEXT, profile=profile)
     assert any(f.rule.startswith("guard.") and "96" in (f.excerpt or "") for f in findings)
-    lint_only = drafting.check(text, None, profile=profile)
+    lint_only = check(text, None, profile=profile)
     assert not any(f.rule.startswith("guard.") for f in lint_only)
 
 
@@ -633,9 +609,7 @@ def test_stub_repair_starts_from_the_autofixed_prose(
 def test_check_warns_when_the_brief_came_from_another_report(profile: Profile) -> None:
     report = real_report()
     brief = draft(report, profile=profile, model="offline")
-    assert not [
-        f for f in drafting.check(brief, report, profile=profile) if f.rule == "check.source"
-    ]
+    assert not [f for f in check(brief, report, profile=profile) if f.rule == "check.source"]
     other = real_report(SOCIETY_TEXT.replace("86名", "68名"))
-    warned = [f for f in drafting.check(brief, other, profile=profile) if f.rule == "check.source"]
+    warned = [f for f in check(brief, other, profile=profile) if f.rule == "check.source"]
     assert [f.severity for f in warned] == ["warning"]

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from drafter.brieftext import edit_ratio
 from drafter.eval.scorers import (
+    SCORERS,
     Case,
     Sample,
     attribution,
     date_lead,
-    edit_ratio,
+    golden_edit_ratio,
     golden_rouge_l,
     headline,
     length,
     must_mention,
     rouge_l_f1,
+    score_toc_line,
     section,
 )
 from drafter.profile import Profile
@@ -56,10 +59,29 @@ def test_rouge_l_is_character_level() -> None:
     assert rouge_l_f1("", "甲") == 0.0
 
 
-def test_edit_ratio_bounds() -> None:
-    assert edit_ratio("甲乙丙", "甲乙丙") == 0.0
-    assert edit_ratio("甲乙丙", "丁戊己") == 1.0
-    assert 0 < edit_ratio("甲乙丙丁", "甲乙丙戊") < 0.5
+def test_golden_edit_ratio_is_the_one_edit_ratio(profile: Profile) -> None:
+    # The measure itself (bounds, symmetry, rendering) is tested in tests/test_brieftext.py.
+    s = _sample(profile)
+    same = golden_edit_ratio(s)
+    assert same is not None and same.value == 0.0
+    assert s.golden is not None
+    s.golden = s.golden.model_copy(update={"headline": "北京气象学会举行团体标准评审会"})
+    changed = golden_edit_ratio(s)
+    assert changed is not None and 0 < changed.value < 0.5
+    assert changed.value == round(edit_ratio(s.brief, s.golden), 4)
+
+
+def test_toc_line_scorer_checks_the_line_it_is_given(profile: Profile) -> None:
+    assert SCORERS["toc_line"] is score_toc_line
+    s = _sample(profile)
+    assert score_toc_line(s) is None  # not a lead story: no line to score
+    s.toc_line = "北京气象学会举行初审会"
+    good = score_toc_line(s)
+    assert good is not None and good.passed and good.value == len(s.toc_line)
+    s.toc_line = "北京气象学会举行团体标准初审会并发布年度报告。"
+    bad = score_toc_line(s)
+    assert bad is not None and not bad.passed
+    assert "以标点结尾" in bad.explanation and "比标题还长" in bad.explanation
 
 
 def test_good_sample_passes_field_scorers(profile: Profile) -> None:

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafter.brieftext import parse_brief
-from drafter.guard.faithfulness import check_faithfulness, extract_entities
+from drafter.guard.entities import extract_entities
+from drafter.guard.faithfulness import check_faithfulness
 from drafter.profile import Profile
 from drafter.schemas import Brief, Finding, Report, report_id_for
 

@@ -11,6 +11,7 @@ from drafter.errors import IssueError
 from drafter.issue import build_issue
 from drafter.profile import Profile
 from drafter.schemas import Brief, Issue
+from drafter.style import lint_brief
 
 
 def test_leads_first_then_sections_in_profile_order(
@@ -120,10 +121,10 @@ def test_needs_review_is_refused_unless_forced(
 def test_lint_errors_are_refused_unless_forced(
     fixture_briefs: list[Brief], profile: Profile
 ) -> None:
-    pytest.importorskip("drafter.style", reason="the style package is not installed")
     bad = fixture_briefs[4].model_copy(
         update={"paragraphs": ["5月7日,海淀区科协召开2026年科普工作部署会;会议部署了全年工作。"]}
     )
+    assert any(f.severity == "error" for f in lint_brief(bad, profile))
     with pytest.raises(IssueError) as info:
         build_issue([fixture_briefs[0], bad], profile=profile)
     assert bad.headline in info.value.message

@@ -1,4 +1,8 @@
-"""目录提要: the offline shortening rules, section lines, and the guarded model path."""
+"""目录提要: the offline shortening rules, section lines, and the guarded model path.
+
+The model path is :func:`drafter.drafting.shorten.toc_shortener`, handed to
+``toc_line`` / ``toc_lines`` as ``shorten``; drafter.issue itself never calls a model.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from drafter.drafting.shorten import toc_line_errors, toc_shortener
 from drafter.issue import parse_issue, toc_lines
 from drafter.issue.toc import shorten_headline_offline, toc_line
 from drafter.profile import Profile
@@ -114,7 +119,8 @@ def test_model_line_is_used_when_faithful(
 ) -> None:
     calls = _install_fake_chain(monkeypatch, "市科协与延庆区共建科普基地")
     _install_fake_guard(monkeypatch, "海淀区")
-    line = toc_line(_lead(fixture_briefs), profile=profile, config=_Config())  # type: ignore[arg-type]
+    shorten = toc_shortener(_Config(), profile)  # type: ignore[arg-type]
+    line = toc_line(_lead(fixture_briefs), profile=profile, shorten=shorten)
     assert line == "市科协与延庆区共建科普基地"
     assert calls == [_lead(fixture_briefs).headline]
 
@@ -125,17 +131,19 @@ def test_model_line_with_a_new_entity_falls_back(
     _install_fake_chain(monkeypatch, "市科协与海淀区共建科普基地")
     _install_fake_guard(monkeypatch, "海淀区")
     lead = _lead(fixture_briefs)
-    line = toc_line(lead, profile=profile, config=_Config())  # type: ignore[arg-type]
+    shorten = toc_shortener(_Config(), profile)  # type: ignore[arg-type]
+    line = toc_line(lead, profile=profile, shorten=shorten)
     assert line == shorten_headline_offline(lead.headline, profile)
 
 
 def test_model_line_checked_by_the_real_guard(
     monkeypatch: pytest.MonkeyPatch, fixture_briefs: list[Brief], profile: Profile
 ) -> None:
-    pytest.importorskip("drafter.guard.faithfulness", reason="the faithfulness guard is not installed")
     _install_fake_chain(monkeypatch, "市科协与延庆区签署8项共建协议")
     lead = _lead(fixture_briefs)
-    line = toc_line(lead, profile=profile, config=_Config())  # type: ignore[arg-type]
+    assert toc_line_errors("市科协与延庆区签署8项共建协议", lead, profile)  # the real guard objects
+    shorten = toc_shortener(_Config(), profile)  # type: ignore[arg-type]
+    line = toc_line(lead, profile=profile, shorten=shorten)
     assert line == shorten_headline_offline(lead.headline, profile)
 
 
@@ -143,9 +151,30 @@ def test_no_model_call_when_offline(
     monkeypatch: pytest.MonkeyPatch, fixture_briefs: list[Brief], profile: Profile
 ) -> None:
     calls = _install_fake_chain(monkeypatch, "不应被调用")
-    toc_line(_lead(fixture_briefs), profile=profile, config=_Config(is_offline=True))  # type: ignore[arg-type]
-    toc_line(_lead(fixture_briefs), profile=profile, config=None)
+    offline = toc_shortener(_Config(is_offline=True), profile)  # type: ignore[arg-type]
+    toc_line(_lead(fixture_briefs), profile=profile, shorten=offline)
+    toc_line(_lead(fixture_briefs), profile=profile, shorten=toc_shortener(None, profile))
     assert calls == []
+    assert offline is None
+
+
+def test_shorten_answer_replaces_the_rules_unless_empty(
+    built_issue: Issue, fixture_briefs: list[Brief], profile: Profile
+) -> None:
+    assert built_issue.leads
+    lead = _lead(fixture_briefs)
+    rules = shorten_headline_offline(lead.headline, profile)
+    assert (
+        toc_line(lead, profile=profile, shorten=lambda b: "模型给出的目录行") == "模型给出的目录行"
+    )
+    assert toc_line(lead, profile=profile, shorten=lambda b: None) == rules
+    assert toc_line(lead, profile=profile, shorten=lambda b: "") == rules
+    lines = toc_lines(built_issue, profile=profile, shorten=lambda b: "【" + b.headline[:4])
+    assert lines[: len(built_issue.leads)] == ["【" + b.headline[:4] for b in built_issue.leads]
+    assert (
+        lines[len(built_issue.leads) :]
+        == toc_lines(built_issue, profile=profile)[len(built_issue.leads) :]
+    )
 
 
 def test_toc_line_of_one_lead_story(fixture_briefs: list[Brief], profile: Profile) -> None:

@@ -14,7 +14,8 @@ from pydantic import SecretStr
 from drafter.errors import EvalError, MissingRecordingError, OutputValidationError
 from drafter.model.cache import RecordingStore, ResponseCache, digest, redact, track_hits
 from drafter.model.chains import extract_facts, write_prose
-from drafter.model.providers import ModelConfig, clear_built_models
+from drafter.model.config import ModelConfig
+from drafter.model.providers import clear_built_models
 from drafter.schemas import Facts, Report, report_id_for
 from drafter.testing import Reply, StubServer
 

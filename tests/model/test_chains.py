@@ -23,8 +23,9 @@ from drafter.model.chains import (
     shorten_headline,
     write_prose,
 )
+from drafter.model.config import METHODS, ModelConfig
 from drafter.model.prompts import PromptExample, load_prompt
-from drafter.model.providers import METHODS, ModelConfig, clear_built_models
+from drafter.model.providers import clear_built_models
 from drafter.model.tokens import count_tokens
 from drafter.schemas import Brief, Facts, Finding, Location, Person, Report, report_id_for
 from drafter.testing import Reply, ScriptedChatModel, StubRequest, StubServer

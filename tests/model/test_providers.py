@@ -12,12 +12,8 @@ import pytest
 from pydantic import SecretStr
 
 from drafter.errors import ConfigError, ModelError
-from drafter.model.providers import (
-    ModelConfig,
-    build_chat_model,
-    clear_built_models,
-    semantic_params,
-)
+from drafter.model.config import ModelConfig
+from drafter.model.providers import build_chat_model, clear_built_models, semantic_params
 from drafter.profile import ModelSettings, Profile
 
 KEY = "sk-drafter-test-KEY-0123456789"

@@ -15,11 +15,11 @@ from drafter.guard.faithfulness import check_faithfulness
 from drafter.ingest.report import load_report, report_from_text
 from drafter.offline.engine import draft_offline
 from drafter.offline.first_person import first_person_pattern
-from drafter.offline.sentences import outside_quotes
 from drafter.profile import Limits, Profile
 from drafter.samples import sample_paths
 from drafter.schemas import Brief, Report
 from drafter.style import lint_brief
+from drafter.text.sentences import outside_quotes
 
 SAMPLES = sample_paths()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from drafter.errors import InputError
 from drafter.profile import Profile
 from drafter.schemas import Brief, Finding, Report
 from drafter.store.database import Store
+from drafter.store.diff import brief_text
 from drafter.store.feedback import export_evals, few_shot_examples, parse_since, stats
-from drafter.store.workflow import accept, brief_text, reject, revise, submit_report
+from drafter.store.workflow import accept, reject, revise, submit_report
 
 TESTS = Path(__file__).resolve().parents[1]
 from workflow_data import fake_draft, finding, make_brief, make_report  # noqa: E402
@@ -98,6 +100,19 @@ def test_stats_since_filters_by_submission_time(store: Store, session: dict[str,
     assert stats(store, since="2000-01-01")["submitted"] == 3
     with pytest.raises(InputError):
         parse_since("上周")
+
+
+@pytest.mark.parametrize("typed", ["2026-05-08", "2026/5/8", "2026年5月8日"])
+def test_since_takes_every_date_form_users_type(typed: str) -> None:
+    midnight = dt.datetime(2026, 5, 8).astimezone()  # local midnight
+    assert parse_since(typed) == midnight.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def test_since_takes_an_iso_datetime() -> None:
+    assert parse_since("2026-05-08T09:30:00+08:00") == "2026-05-08T01:30:00+00:00"
+    assert parse_since(" ") is None and parse_since(None) is None
+    with pytest.raises(InputError):
+        parse_since("5月8日")  # no year
 
 
 def test_stats_on_empty_store_has_no_rates(store: Store) -> None:

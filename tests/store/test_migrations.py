@@ -140,7 +140,7 @@ def test_failed_migration_rolls_back_whole_step(
     broken = Migration(
         len(real) + 1, "broken", "CREATE TABLE half (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
     )
-    monkeypatch.setattr("drafter.store.database.load_migrations", lambda: [*real, broken])
+    monkeypatch.setattr("drafter.store._connection.load_migrations", lambda: [*real, broken])
     path = tmp_path / "d.db"
     with pytest.raises(StoreError):
         Store(path)

@@ -1,4 +1,4 @@
-"""Event dates as reports word them."""
+"""Dates as reports word them: event dates and every mention (drafter.text.dates)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafter.text.dates import cn_number, find_event_dates, parse_date_text
+from drafter.text.dates import find_dates, find_event_dates, parse_date_text
 
 MONDAY = dt.date(2026, 5, 11)  # a Monday
 
@@ -92,14 +92,6 @@ def test_impossible_date_is_kept_as_written_without_a_date() -> None:
     assert fact.text == "2月30日" and fact.date is None
 
 
-@pytest.mark.parametrize(
-    ("s", "n"),
-    [("8", 8), ("十", 10), ("十二", 12), ("二十一", 21), ("三十", 30), ("二〇二六", 2026)],
-)
-def test_cn_number(s: str, n: int) -> None:
-    assert cn_number(s) == n
-
-
 def test_parse_date_text_needs_a_year() -> None:
     assert parse_date_text("2026年5月8日") == dt.date(2026, 5, 8)
     assert parse_date_text("2026/5/8") == dt.date(2026, 5, 8)
@@ -118,3 +110,75 @@ def test_any_written_full_date_round_trips(day: dt.date) -> None:
 def test_month_day_resolves_to_the_anchor_day(day: dt.date) -> None:
     (fact,) = find_event_dates(f"{day.month}月{day.day}日上午，", anchor=day)
     assert fact.date == day
+
+
+# -- every mention (the guard's reading) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["5月8日", "5月8号", "五月八日", "2023-05-08", "2023年5月8日", "二〇二三年五月八日"]
+)
+def test_date_forms_agree(text: str) -> None:
+    (ref,) = find_dates("2023年5月8日")
+    (d,) = find_dates(text)
+    assert (d.month, d.day) == (5, 8)
+    assert d.agrees(ref)
+
+
+def test_dates_that_differ_disagree() -> None:
+    (a,) = find_dates("5月8日")
+    (b,) = find_dates("5月9日")
+    (c,) = find_dates("2022年5月8日")
+    (ref,) = find_dates("2023年5月8日")
+    assert not b.agrees(ref)
+    assert not c.agrees(ref)
+    assert a.agrees(ref)
+
+
+def test_date_range_gives_both_days() -> None:
+    days = [(d.month, d.day) for d in find_dates("4月25日至26日")]
+    assert days == [(4, 25), (4, 26)]
+
+
+def test_months_and_years_alone() -> None:
+    assert [d.key for d in find_dates("2022年取得资质，9月底前上线")] == ["2022", "--09"]
+    assert find_dates("三个月") == []
+
+
+# -- one grammar, two readings ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written", ["2023年5月8日", "2023-05-08", "2023/5/8", "二〇二三年五月八日", "2023年5月8号"]
+)
+def test_both_readings_read_a_full_date_alike(written: str) -> None:
+    (fact,) = find_event_dates(written)
+    (mention,) = find_dates(written)
+    assert fact.text == mention.text == written
+    assert fact.date == dt.date(2023, 5, 8)
+    assert (mention.year, mention.month, mention.day) == (2023, 5, 8)
+    assert (mention.start, mention.end) == (0, len(written))
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("5月份", "--05"), ("2023年", "2023"), ("2023年度", "2023")]
+)
+def test_a_month_or_a_year_alone_is_a_mention_not_an_event_date(text: str, key: str) -> None:
+    assert [d.key for d in find_dates(text)] == [key]
+    assert find_event_dates(text, anchor=MONDAY) == []
+
+
+@pytest.mark.parametrize("text", ["5.8，", "昨日，", "上周五，", "两月八日"])
+def test_event_only_forms_are_not_mentions(text: str) -> None:
+    assert find_event_dates(text, anchor=MONDAY)
+    assert find_dates(text) == []
+
+
+def test_the_readings_keep_their_own_range_and_time_of_day() -> None:
+    # The event reading keeps the time of day with the date; a mention is the date alone.
+    assert [f.text for f in find_event_dates("5月8日上午")] == ["5月8日上午"]
+    assert [d.text for d in find_dates("5月8日上午")] == ["5月8日"]
+    # A mention range gives both days, the event date is the first.
+    (fact,) = find_event_dates("4月25日至26日", anchor=MONDAY)
+    assert fact.text == "4月25日至26日" and fact.date == dt.date(2026, 4, 25)
+    assert [(d.month, d.day) for d in find_dates("4月25日——26日")] == [(4, 25), (4, 26)]

@@ -1,4 +1,4 @@
-"""Chinese numeral, width and date normalization (drafter.text.numerals)."""
+"""Chinese numeral and width normalization (drafter.text.numerals)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafter.text.numerals import cn_to_int, find_dates, find_numbers, parse_quantity, to_halfwidth
+from drafter.text.dates import find_dates
+from drafter.text.numerals import cn_to_int, find_numbers, parse_quantity, to_halfwidth
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -61,6 +62,14 @@ def test_cn_to_int_known_values(text: str, value: int) -> None:
 @pytest.mark.parametrize("text", ["", "abc", "十四五规划", "第九"])
 def test_cn_to_int_rejects_non_numerals(text: str) -> None:
     assert cn_to_int(text) is None
+
+
+@pytest.mark.parametrize(
+    ("s", "n"),
+    [("8", 8), ("十", 10), ("十二", 12), ("二十一", 21), ("三十", 30), ("二〇二六", 2026)],
+)
+def test_cn_to_int_reads_the_numerals_of_dates(s: str, n: int) -> None:
+    assert cn_to_int(s) == n
 
 
 @given(st.integers(min_value=0, max_value=99_999_999))
@@ -126,33 +135,3 @@ def test_ordinal_stays_an_ordinal() -> None:
     (n,) = find_numbers("第九届理事会")
     assert n.ordinal
     assert n.key == "第9届"
-
-
-@pytest.mark.parametrize(
-    "text", ["5月8日", "5月8号", "五月八日", "2023-05-08", "2023年5月8日", "二〇二三年五月八日"]
-)
-def test_date_forms_agree(text: str) -> None:
-    (ref,) = find_dates("2023年5月8日")
-    (d,) = find_dates(text)
-    assert (d.month, d.day) == (5, 8)
-    assert d.agrees(ref)
-
-
-def test_dates_that_differ_disagree() -> None:
-    (a,) = find_dates("5月8日")
-    (b,) = find_dates("5月9日")
-    (c,) = find_dates("2022年5月8日")
-    (ref,) = find_dates("2023年5月8日")
-    assert not b.agrees(ref)
-    assert not c.agrees(ref)
-    assert a.agrees(ref)
-
-
-def test_date_range_gives_both_days() -> None:
-    days = [(d.month, d.day) for d in find_dates("4月25日至26日")]
-    assert days == [(4, 25), (4, 26)]
-
-
-def test_months_and_years_alone() -> None:
-    assert [d.key for d in find_dates("2022年取得资质，9月底前上线")] == ["2022", "--09"]
-    assert find_dates("三个月") == []

@@ -1,6 +1,7 @@
-"""Sentences of a raw report: cleaning, quote-aware splitting and scoring.
+"""What the offline engine keeps of a report: content paragraphs, and sentence scores.
 
-Used by the offline engine. Everything here is regular-expression work on one pass
+Cleaning drops what is never content; scoring ranks the sentences
+(:func:`drafter.text.sentences.split_sentences` cuts them). Everything here is regular-expression work on one pass
 over the text (no word segmentation), so a 50,000-character paste costs milliseconds.
 The drop rules are written for what contributors actually paste: WeChat articles,
 government-site news pages, Word reports with headings and numbered points, photo
@@ -12,6 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from drafter.text.lexicon import (
+    HOLD_VERBS,
+    LAUNCH_VERBS,
+    NOTABLE_TITLES,
+    PLAQUE_VERBS,
+    REPORTING_VERBS,
+    SIGN_VERBS,
+    SPEECH_VERBS,
+    alternation,
+    words,
+)
+
 __all__ = [
     "Sentence",
     "clean_blocks",
@@ -19,9 +32,7 @@ __all__ = [
     "is_boilerplate",
     "is_closing",
     "is_filler",
-    "outside_quotes",
     "score_sentence",
-    "split_sentences",
     "strip_preamble",
     "strip_source_tail",
 ]
@@ -218,68 +229,6 @@ def clean_blocks(text: str, title: str | None = None) -> list[str]:
     return paras
 
 
-_QUOTE_MARKS = re.compile("[“「『”」』]")
-
-
-def outside_quotes(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` that are not inside “…” / 「…」 quotations."""
-    spans: list[tuple[int, int]] = []
-    depth = 0
-    start = 0
-    for m in _QUOTE_MARKS.finditer(text):
-        i = m.start()
-        if m.group(0) in "“「『":
-            if depth == 0 and i > start:
-                spans.append((start, i))
-            depth += 1
-        elif depth:
-            depth -= 1
-            if depth == 0:
-                start = i + 1
-    if depth == 0 and start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-_SPLIT_MARKS = re.compile(f"[“「『《”」』》{_END}]")
-_AFTER_END = re.compile(f"[{_CLOSERS}{_END}]*")
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split at 。！？…… (with any closing quote after it), never inside a quotation."""
-    out: list[str] = []
-    depth = 0
-    start = 0
-    pos = 0
-    while True:
-        m = _SPLIT_MARKS.search(paragraph, pos)
-        if m is None:
-            break
-        ch = m.group(0)
-        pos = m.end()
-        if ch in "“「『《":
-            depth += 1
-            continue
-        if ch in "”」』》":
-            depth = max(0, depth - 1)
-            continue
-        # Closing quotes/brackets right after the stop belong to the sentence it ends.
-        tail = _AFTER_END.match(paragraph, pos)
-        end = tail.end() if tail else pos
-        closed = sum(1 for c in paragraph[pos:end] if c in "”」』")
-        depth = max(0, depth - closed)
-        pos = end
-        if depth == 0:
-            sentence = paragraph[start:end].strip()
-            if sentence:
-                out.append(sentence)
-            start = end
-    rest = paragraph[start:].strip()
-    if rest:
-        out.append(rest)
-    return out
-
-
 @dataclass
 class Sentence:
     """One candidate sentence and where it came from."""
@@ -291,13 +240,19 @@ class Sentence:
     filler: bool = False
 
 
-_TITLES = re.compile(
-    r"书记|主席|会长|理事长|秘书长|局长|院长|校长|主任|部长|区长|县长|市长|镇长|院士|教授|专家|研究员|"
-    r"处长|科长|总经理|董事长|总工程师|馆长|所长|监事长|委员"
-)
-_SPEECH = re.compile(r"表示|指出|强调|要求|希望|介绍|致辞|讲话|主持|出席|作报告|作了|解读|部署")
+_TITLES = re.compile(alternation(NOTABLE_TITLES))
+_SPEECH = re.compile(alternation((*SPEECH_VERBS, *words("讲话 主持 出席 作报告 作了 解读 部署"))))
 _OUTCOME = re.compile(
-    r"通过|选举|当选|签署|签订|发布|启动|揭牌|授牌|成立|审议|表决|颁发|获批|认定|聘任|达成|举办|举行|召开|开展|组织|建成|上线"
+    alternation(
+        (
+            *HOLD_VERBS,
+            "组织",
+            *LAUNCH_VERBS,
+            *SIGN_VERBS,
+            *PLAQUE_VERBS,
+            *words("通过 选举 当选 成立 审议 表决 颁发 获批 认定 聘任 达成 建成 上线"),
+        )
+    )
 )
 _NUMBER = re.compile(
     r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:名|人|位|个|家|项|场|次|万|亿|元|所|篇|件|期|批|支|小时|天|份|类|门|部)"
@@ -314,7 +269,7 @@ _FILLER = re.compile(
 # Sentences that lean on the one before: a pronoun, or reported speech with no speaker.
 DANGLING = re.compile(
     r"^(?:他|她|他们|她们|其|该|此|这|这些|上述|以上|同时|此外|另外|随后|最后|其中|"
-    r"希望|要求|强调|指出|表示|并(?!不))"
+    rf"{alternation(REPORTING_VERBS)}|并(?!不))"
 )
 
 

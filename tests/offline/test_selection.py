@@ -1,37 +1,16 @@
-"""Cleaning and splitting a raw report into candidate sentences."""
+"""Cleaning a raw report into content paragraphs (drafter.offline.selection)."""
 
 from __future__ import annotations
 
 import pytest
 
-from drafter.offline.sentences import (
+from drafter.offline.selection import (
     clean_blocks,
     has_attendee_list,
     is_boilerplate,
-    outside_quotes,
-    split_sentences,
     strip_preamble,
     strip_source_tail,
 )
-
-
-def test_split_never_inside_a_quotation() -> None:
-    text = "王立新表示：“要服务会员。要办好学术年会！”会议结束。随后参观了展厅。"
-    assert split_sentences(text) == [
-        "王立新表示：“要服务会员。要办好学术年会！”",
-        "会议结束。",
-        "随后参观了展厅。",
-    ]
-
-
-def test_split_keeps_an_unterminated_tail() -> None:
-    assert split_sentences("会议召开。专家参加") == ["会议召开。", "专家参加"]
-
-
-def test_outside_quotes_spans() -> None:
-    text = "我会表示，“我们将努力”，我会将继续。"
-    outside = "".join(text[a:b] for a, b in outside_quotes(text))
-    assert "我们" not in outside and outside.count("我会") == 2
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,217 @@
+"""The editorial database's connection: opening, error translation, transactions, migrations.
+
+:class:`Database` owns one SQLite connection (WAL, foreign keys on, bounded busy wait)
+and knows nothing of reports or drafts: :mod:`drafter.store._reader` adds the queries
+and :class:`drafter.store.database.Store` the writes. Every write is one
+``BEGIN IMMEDIATE`` transaction (:meth:`Database.transaction`): a process killed at any
+moment leaves either the whole change or none of it.
+
+Schema changes are numbered files in ``drafter/store/migrations`` (``0001_initial.sql``
+…), applied in order and recorded in ``schema_version``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from drafter.errors import LockedError, StoreError
+from drafter.store.migrations import load_migrations
+
+__all__ = ["DEFAULT_TIMEOUT", "Database", "current_user", "resolve_db_path", "utc_now"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds to wait for another process's lock; ``DRAFTER_DB_TIMEOUT`` overrides it."""
+
+
+def resolve_db_path(db: str | Path | None = None) -> Path:
+    """``--db``, then ``DRAFTER_DB``, then ``drafter.db`` in the user data directory."""
+    if db is not None and str(db):
+        return Path(db).expanduser()
+    env = os.environ.get("DRAFTER_DB")
+    if env:
+        return Path(env).expanduser()
+    data = os.environ.get("DRAFTER_DATA_DIR")
+    if data:
+        return Path(data).expanduser() / "drafter.db"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("drafter", appauthor=False)) / "drafter.db"
+
+
+def _timeout() -> float:
+    raw = os.environ.get("DRAFTER_DB_TIMEOUT")
+    try:
+        return float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def utc_now() -> str:
+    """The timestamp every row records: UTC, ISO 8601, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def current_user() -> str:
+    """Who is acting, when the caller does not say: the login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "unknown"
+
+
+class Database:
+    """One SQLite file, opened and migrated. Use as a context manager, or call :meth:`close`.
+
+    ``target_version`` stops migrating at that schema version (tests build old
+    databases with it); ``None`` brings the database up to date.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        timeout: float | None = None,
+        target_version: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.timeout = _timeout() if timeout is None else timeout
+        if self.path.is_dir():
+            raise StoreError(
+                f"数据库路径是一个目录：{self.path}",
+                hint="--db 或 DRAFTER_DB 应指向一个文件，例如 drafter.db",
+                path=str(self.path),
+            )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"无法创建数据库目录：{self.path.parent}（{exc.strerror}）",
+                hint="请检查路径和权限，或用 --db 指定其他位置",
+                path=str(self.path),
+            ) from exc
+        with self._translated("打开数据库"):
+            # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+            self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        try:
+            with self._translated("打开数据库"):
+                self._conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self.migrate(target_version)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def open(cls, db: str | Path | None = None, *, timeout: float | None = None) -> Self:
+        """Open (creating and migrating as needed) the database ``resolve_db_path(db)``."""
+        return cls(resolve_db_path(db), timeout=timeout)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _translated(self, action: str) -> Iterator[None]:
+        """sqlite3 errors → LockedError (busy past the wait) or StoreError, in Chinese."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise LockedError(
+                    f"数据库被其他进程占用，等待 {self.timeout:g} 秒后仍未释放：{self.path}",
+                    hint="请等对方操作完成后重试；若一直如此，检查是否有卡住的 drafter 进程"
+                    "（等待时间可用环境变量 DRAFTER_DB_TIMEOUT 调整）",
+                    path=str(self.path),
+                ) from exc
+            raise StoreError(
+                f"{action}失败：{self.path}（{exc}）",
+                hint="请检查数据库文件是否完好、磁盘是否已满、是否有写权限",
+                path=str(self.path),
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{action}失败：{self.path} 不是可用的 drafter 数据库（{exc}）",
+                hint="请用 --db 指定正确的文件；损坏的文件请从备份恢复",
+                path=str(self.path),
+            ) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it commits, or (on any exception) none of it."""
+        with self._translated("写入数据库"):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._translated("读取数据库"):
+            return list(self._conn.execute(sql, params).fetchall())
+
+    def schema_version(self) -> int:
+        rows = self._query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        )
+        if not rows:
+            return 0
+        row = self._query("SELECT MAX(version) AS v FROM schema_version")[0]
+        return int(row["v"] or 0)
+
+    def migrate(self, target_version: int | None = None) -> int:
+        """Apply pending migrations, each in its own transaction; the resulting version."""
+        migrations = load_migrations()
+        latest = migrations[-1].version
+        target = latest if target_version is None else target_version
+        current = self.schema_version()
+        if current > latest:
+            raise StoreError(
+                f"数据库结构版本 {current} 比当前程序支持的 {latest} 新：{self.path}",
+                hint="请升级 drafter 后再打开这个数据库",
+                path=str(self.path),
+            )
+        if current >= target:
+            return current
+        for mig in migrations:
+            if mig.version > target:
+                break
+            with self.transaction() as conn:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                # Re-read inside the write lock: another process may have migrated.
+                done = conn.execute(
+                    "SELECT 1 FROM schema_version WHERE version = ?", (mig.version,)
+                )
+                if done.fetchone():
+                    continue
+                for statement in mig.statements():
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                    (mig.version, mig.name, utc_now()),
+                )
+                log.info("applied migration %04d_%s to %s", mig.version, mig.name, self.path)
+        return self.schema_version()
