@@ -24,10 +24,8 @@ import contextvars
 import hashlib
 import json
 import logging
-import os
 import re
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -36,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from drafter.errors import ConfigError, EvalError, MissingRecordingError
+from drafter.text.files import write_atomic
 
 __all__ = [
     "HitCounter",
@@ -281,18 +280,10 @@ class RecordingStore:
             "request": redact(request, self._secrets),
             "response": redact(response, self._secrets),
         }
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.path_for(key)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".rec-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(record, fh, ensure_ascii=False, indent=2, sort_keys=True)
-                fh.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        path = write_atomic(
+            self.path_for(key),
+            json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
         log.debug("recorded %s", path.name)
         return path
 

@@ -8,6 +8,7 @@ import pytest
 
 from drafter.errors import PromptError
 from drafter.model.prompts import list_prompts, load_prompt, placeholders
+from drafter.style import lint
 
 BUNDLED = list_prompts()
 GOOD = """\
@@ -70,13 +71,12 @@ def test_examples_answer_in_the_schema_of_their_chain() -> None:
 
 
 def test_prose_examples_are_in_house_style() -> None:
-    style = pytest.importorskip("drafter.style")
     for example in load_prompt("write_prose").examples:
         org = example.variables["org"]
         text = "### {}\n\n{}（{}）\n".format(
             example.output["headline"], "\n\n".join(example.output["paragraphs"]), org
         )
-        errors = [f for f in style.lint(text, kind="brief") if f.severity == "error"]
+        errors = [f for f in lint(text, kind="brief") if f.severity == "error"]
         assert errors == []
         assert "我会" not in text and "我区" not in text
 
