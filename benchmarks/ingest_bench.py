@@ -1,6 +1,6 @@
 """Speed of ingest: paste-damage cleaning of a 50,000-character report (a clean one, a
-hard-wrapped PDF-style paste with page headers, a WeChat-style paste with chrome), and
-reports per second through ``load_report`` on the ingest fixtures. Prints figures;
+hard-wrapped PDF-style paste with page headers, a WeChat-style paste with chrome), the
+character repairs (plain, traditional → simplified, mojibake), and reports per second through ``load_report`` on the ingest fixtures. Prints figures;
 asserts nothing.
 
     python3 benchmarks/ingest_bench.py [--rounds N]
@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from drafter.ingest.characters import repair_characters
 from drafter.ingest.paste import clean_text
 from drafter.ingest.report import load_report
 from drafter.profile import load_profile
@@ -58,6 +59,13 @@ def wechat_paste(chars: int) -> str:
     return "\n\n".join(blocks)[:chars]
 
 
+def _t2s_view(text: str) -> str:
+    """``text`` in traditional characters, as a Hong Kong or Taiwan page would have it."""
+    import opencc
+
+    return str(opencc.OpenCC("s2t").convert(text))
+
+
 def best_of(rounds: int, fn: Callable[[], object]) -> tuple[float, float]:
     times = []
     for _ in range(rounds):
@@ -83,6 +91,18 @@ def main() -> None:
     print(
         f"find_event_dates on 50,000 chars: {best * 1000:.1f} ms best, {median * 1000:.1f} ms median"
     )
+
+    print("repair_characters on 50,000 characters (best / median):")
+    plain = clean_report(50_000)
+    traditional = _t2s_view(plain)
+    cases = (
+        ("plain", plain),
+        ("trad", traditional),
+        ("moji", plain.encode("gbk").decode("latin-1")),
+    )
+    for name, text in cases:
+        best, median = best_of(args.rounds, lambda t=text: repair_characters(t))  # type: ignore[misc]
+        print(f"  {name:7s} {len(text):6d} chars  {best * 1000:7.1f} ms  {median * 1000:7.1f} ms")
 
     profile = load_profile()
     files = sorted(

@@ -67,6 +67,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         EvalError as EvalError,
     )
     from drafter.errors import (
+        GateError as GateError,
+    )
+    from drafter.errors import (
         InputError as InputError,
     )
     from drafter.errors import (
@@ -238,22 +241,64 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         DraftRecord as DraftRecord,
     )
     from drafter.store import (
+        IssueRecord as IssueRecord,
+    )
+    from drafter.store import (
         Store as Store,
     )
     from drafter.store import (
         accept as accept,
     )
     from drafter.store import (
+        add_briefs as add_briefs,
+    )
+    from drafter.store import (
         brief_text as brief_text,
+    )
+    from drafter.store import (
+        correct_draft as correct_draft,
+    )
+    from drafter.store import (
+        draft_status as draft_status,
+    )
+    from drafter.store import (
+        export_docx as export_docx,
     )
     from drafter.store import (
         export_evals as export_evals,
     )
     from drafter.store import (
+        feedback_markdown as feedback_markdown,
+    )
+    from drafter.store import (
         format_diff as format_diff,
     )
     from drafter.store import (
-        issue_from_store as issue_from_store,
+        get_issue as get_issue,
+    )
+    from drafter.store import (
+        import_docx as import_docx,
+    )
+    from drafter.store import (
+        issue_events as issue_events,
+    )
+    from drafter.store import (
+        list_issues as list_issues,
+    )
+    from drafter.store import (
+        new_issue as new_issue,
+    )
+    from drafter.store import (
+        org_feedback as org_feedback,
+    )
+    from drafter.store import (
+        place_brief as place_brief,
+    )
+    from drafter.store import (
+        preview_issue as preview_issue,
+    )
+    from drafter.store import (
+        publish_issue as publish_issue,
     )
     from drafter.store import (
         redraft as redraft,
@@ -262,7 +307,22 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         reject as reject,
     )
     from drafter.store import (
+        remove_brief as remove_brief,
+    )
+    from drafter.store import (
+        reopen_issue as reopen_issue,
+    )
+    from drafter.store import (
         revise as revise,
+    )
+    from drafter.store import (
+        set_issue_meta as set_issue_meta,
+    )
+    from drafter.store import (
+        set_lead as set_lead,
+    )
+    from drafter.store import (
+        set_toc_line as set_toc_line,
     )
     from drafter.store import (
         stats as stats,
@@ -295,6 +355,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         read_text as read_text,
     )
     from drafter.text import (
+        split_front_matter_block as split_front_matter_block,
+    )
+    from drafter.text import (
         write_atomic as write_atomic,
     )
 
@@ -308,6 +371,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DrafterError",
         "EncodingError",
         "EvalError",
+        "GateError",
         "InputError",
         "IssueError",
         "LockedError",
@@ -339,7 +403,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "drafter.profile": ("Profile", "load_profile"),
     "drafter.resources": ("data_dir",),
-    "drafter.text": ("Decoded", "parse_user_date", "read_text", "write_atomic"),
+    "drafter.text": (
+        "Decoded",
+        "parse_user_date",
+        "read_text",
+        "split_front_matter_block",
+        "write_atomic",
+    ),
     "drafter.brieftext": ("parse_brief", "render_brief_md", "render_brief_txt"),
     "drafter.ingest": ("load_report", "parse_kind", "report_from_text"),
     "drafter.style": ("RULES", "finding_offset", "fix", "lint", "severity_map"),
@@ -376,7 +446,26 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "brief_text",
         "export_evals",
         "format_diff",
-        "issue_from_store",
+        "IssueRecord",
+        "add_briefs",
+        "export_docx",
+        "import_docx",
+        "correct_draft",
+        "draft_status",
+        "feedback_markdown",
+        "org_feedback",
+        "get_issue",
+        "issue_events",
+        "list_issues",
+        "new_issue",
+        "place_brief",
+        "preview_issue",
+        "publish_issue",
+        "remove_brief",
+        "reopen_issue",
+        "set_issue_meta",
+        "set_lead",
+        "set_toc_line",
         "redraft",
         "reject",
         "revise",

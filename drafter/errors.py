@@ -16,12 +16,16 @@ one place (:data:`EXIT_CODES`); library callers catch :class:`DrafterError`.
     │   └── OutputValidationError     output never passed validation; carries
     │                                 the raw output, attempts and token usage  (3)
     ├── IssueError                    an issue cannot be built / parsed         (2)
+    ├── GateError                     a text fails lint / guard: accept, build
+    │                                 and publish refuse it (--force --why)     (1)
     ├── StoreError                    the editorial database                    (4)
     │   ├── NotFoundError             no such report / draft / issue            (4)
     │   ├── ConflictError             someone else changed it first             (5)
     │   └── LockedError               database locked past the bounded wait     (6)
     └── EvalError                     eval cases, recordings or baselines       (2)
         └── MissingRecordingError     --replay found no recording for a call    (2)
+
+Any other exception is a bug: exit 70, with a request for a bug report.
 
 Exit code 1 is not an error: it means "the check ran and found problems" (lint
 errors, a draft that needs review, an eval regression).
@@ -38,6 +42,7 @@ __all__ = [
     "DrafterError",
     "EncodingError",
     "EvalError",
+    "GateError",
     "InputError",
     "IssueError",
     "LockedError",
@@ -118,6 +123,24 @@ class IssueError(DrafterError):
     """An issue that cannot be built, numbered or parsed."""
 
 
+class GateError(DrafterError):
+    """A brief whose current text has lint or guard errors: refused unless forced with a reason.
+
+    ``findings`` are the errors, for the caller to list.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        findings: list[Any] | None = None,
+        hint: str | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, hint=hint, **context)
+        self.findings: list[Any] = findings or []
+
+
 class StoreError(DrafterError):
     """The editorial database failed."""
 
@@ -142,8 +165,12 @@ class MissingRecordingError(EvalError):
     """``--replay`` needs a recording that does not exist."""
 
 
-EXIT_CODES: dict[type[DrafterError], int] = {
+# Exception: anything not raised on purpose is a bug in drafter (70, EX_SOFTWARE): the
+# CLI asks for a bug report instead of showing a traceback (``--debug`` shows it).
+EXIT_CODES: dict[type[BaseException], int] = {
+    Exception: 70,
     DrafterError: 2,
+    GateError: 1,
     ModelError: 3,
     StoreError: 4,
     ConflictError: 5,
@@ -153,9 +180,7 @@ EXIT_CODES: dict[type[DrafterError], int] = {
 
 def exit_code_for(exc: BaseException) -> int:
     """The process exit code for ``exc``: the entry of its nearest class in EXIT_CODES."""
-    if not isinstance(exc, DrafterError):
-        return 70  # an internal bug, not the user's input (EX_SOFTWARE)
     for cls in type(exc).__mro__:
         if cls in EXIT_CODES:
-            return EXIT_CODES[cls]  # type: ignore[index]
-    return 2
+            return EXIT_CODES[cls]
+    return EXIT_CODES[Exception]

@@ -12,7 +12,7 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
@@ -21,6 +21,7 @@ from drafter.schemas import Footer, OrgKind, Severity
 
 __all__ = [
     "DEFAULT_PROFILE_NAME",
+    "Fonts",
     "Limits",
     "ModelSettings",
     "OrgEntry",
@@ -80,6 +81,21 @@ class OrgMatch(_Model):
     matched: str = Field(description="the registry name that matched")
 
 
+def _faces(*names: str) -> Any:
+    return Field(default_factory=lambda: list(names))
+
+
+class Fonts(_Model):
+    """Typefaces of the printed page: the official face first, then what stands in for it
+    on stock Windows/WPS and on Linux (GB/T 9704-2012 names the official faces)."""
+
+    masthead: list[str] = _faces("方正小标宋简体", "华文中宋", "宋体", "Noto Serif CJK SC")
+    body: list[str] = _faces("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC")
+    headline: list[str] = _faces("楷体_GB2312", "楷体", "KaiTi", "Noto Serif CJK SC")
+    heading: list[str] = _faces("黑体", "SimHei", "Noto Sans CJK SC")
+    page_number: list[str] = _faces("宋体", "SimSun", "Noto Serif CJK SC")
+
+
 class Limits(_Model):
     headline_max: int = 40
     headline_min: int = 6
@@ -125,7 +141,22 @@ class Profile(_Model):
         default_factory=dict, description="commonly confused wording → correct wording"
     )
     first_person: list[str] = Field(default_factory=list, description="first-person words")
+    confused_in_context: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="wording → [correct wording, context words…]: wrong only beside a context word",
+    )
+    formulaic: list[str] = Field(
+        default_factory=list, description="formulaic phrases: three or more in a row are flagged"
+    )
+    time_words: list[str] = Field(
+        default_factory=list, description="time words: 截止 before one (or a date) means 截至"
+    )
+    review_phrases: list[str] = Field(
+        default_factory=list,
+        description="claims with no entity to check (一致认为, 首次): a brief with one is warned",
+    )
     limits: Limits = Field(default_factory=Limits)
+    fonts: Fonts = Field(default_factory=Fonts)
     rules: dict[str, RuleSetting] = Field(
         default_factory=dict, description="house-practice rule id → severity or off"
     )

@@ -11,14 +11,15 @@ import drafter
 
 PUBLIC = {
     # errors
-    "ConfigError", "ConflictError", "DrafterError", "EncodingError", "EvalError", "InputError",
+    "ConfigError", "ConflictError", "DrafterError", "EncodingError", "EvalError", "GateError",
+    "InputError",
     "IssueError", "LockedError", "MissingRecordingError", "ModelError", "NotFoundError",
     "OutputValidationError", "ProfileError", "PromptError", "StoreError", "exit_code_for",
     # data types, profile, package data, text
     "SCHEMA_MODELS", "SEVERITY_ZH", "Brief", "Facts", "Finding", "Footer", "Issue",
     "IssueSection", "Location", "Masthead", "OrgKind", "Provenance", "Report", "TokenUsage",
     "json_schema", "Profile", "load_profile", "data_dir", "Decoded", "parse_user_date",
-    "read_text", "write_atomic", "parse_brief", "render_brief_md", "render_brief_txt",
+    "read_text", "split_front_matter_block", "write_atomic", "parse_brief", "render_brief_md", "render_brief_txt",
     # stages
     "load_report", "parse_kind", "report_from_text", "RULES", "finding_offset", "fix", "lint",
     "severity_map",
@@ -28,7 +29,12 @@ PUBLIC = {
     "build_issue", "format_for", "load_numbering", "next_numbering", "parse_issue", "render",
     "review_problems", "save_numbering", "today", "toc_lines",
     "UNDECIDED", "DraftRecord", "Store", "accept", "brief_text", "export_evals", "format_diff",
-    "issue_from_store", "redraft", "reject", "revise", "stats", "submit",
+    "redraft", "reject", "revise", "stats", "submit",
+    "IssueRecord", "add_briefs", "get_issue", "issue_events", "list_issues", "new_issue",
+    "place_brief", "preview_issue", "publish_issue", "remove_brief", "reopen_issue",
+    "set_issue_meta", "set_lead", "set_toc_line",
+    "correct_draft", "draft_status", "feedback_markdown", "org_feedback", "export_docx",
+    "import_docx",
     "Case", "EvalRun", "Regression", "baseline_view", "compare_runs", "evaluate", "load_cases",
     "load_run", "regressions", "to_junit",
     "run_demo",

@@ -109,6 +109,39 @@ def test_raw_and_text_replies() -> None:
     assert "tool_calls" not in text["choices"][0]["message"]
 
 
+def test_fault_replies_shape_the_completion() -> None:
+    with StubServer() as stub:
+        stub.enqueue(
+            Reply.raw('{"headline": "北京', finish_reason="length"),
+            Reply.raw(json.dumps(ANSWER), reasoning="先想一想"),
+            Reply.no_choices(),
+        )
+        _, cut = _post(stub.base_url, _chat())
+        _, reasoning = _post(stub.base_url, _chat())
+        _, empty = _post(stub.base_url, _chat())
+    assert cut["choices"][0]["finish_reason"] == "length"
+    assert cut["choices"][0]["message"]["content"] == '{"headline": "北京'
+    assert reasoning["choices"][0]["message"]["reasoning_content"] == "先想一想"
+    assert reasoning["choices"][0]["finish_reason"] == "stop"
+    assert empty["choices"] == []
+
+
+def test_a_body_reply_is_sent_as_is() -> None:
+    page = "<html><body>502 Bad Gateway</body></html>"
+    with StubServer() as stub:
+        stub.enqueue(Reply.body(page), Reply.body(b"\x00\x01", status=503, content_type="x/y"))
+        req = urllib.request.Request(
+            stub.base_url + "/chat/completions", data=json.dumps(_chat()).encode()
+        )
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            assert (resp.status, resp.headers["content-type"]) == (200, "text/html")
+            assert resp.read().decode() == page
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(req, timeout=5)
+    assert (info.value.code, info.value.headers["content-type"]) == (503, "x/y")
+    assert info.value.read() == b"\x00\x01"
+
+
 def test_errors_carry_status_and_retry_after() -> None:
     with StubServer() as stub:
         stub.enqueue(Reply.error(429, retry_after=0.25))

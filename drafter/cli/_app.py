@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from drafter import ModelConfig, OrgKind, Profile
 
 __all__ = [
+    "BUG_REPORT",
     "ApiKeyEnvOpt",
     "BaseUrlOpt",
     "DbOpt",
@@ -30,6 +31,7 @@ __all__ = [
     "OrgOpt",
     "ProfileOpt",
     "TextOrJson",
+    "TimeoutOpt",
     "app",
     "err",
     "issue_app",
@@ -42,8 +44,27 @@ __all__ = [
 ]
 
 
+BUG_REPORT = (
+    "内部错误（程序缺陷，不是您的输入问题）：{name}。"
+    "请把所用命令和输入材料报给维护者；加 --debug（或设环境变量 DRAFTER_DEBUG=1）可看到详细信息。"
+)
+
+
+def _debugging(ctx: Any) -> bool:
+    import os
+
+    return bool(ctx.meta.get("drafter.debug")) or os.environ.get("DRAFTER_DEBUG", "") not in (
+        "",
+        "0",
+    )
+
+
 class _Group(TyperGroup):
-    """Turns a DrafterError into a Chinese message on stderr and its mapped exit code."""
+    """Turns a DrafterError into a Chinese message on stderr and its mapped exit code.
+
+    Any other exception is a bug: one line asking for a report and exit 70, with the
+    traceback only under ``--debug``. typer's own exits and usage errors pass through.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         from drafter import DrafterError, exit_code_for
@@ -51,9 +72,22 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except DrafterError as exc:
+            if _debugging(ctx):
+                import traceback
+
+                traceback.print_exc()
             err(f"错误：{exc.message}")
             if exc.hint:
                 err(f"提示：{exc.hint}")
+            raise typer.Exit(exit_code_for(exc)) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # exits and usage errors: typer reports them itself
+        except Exception as exc:
+            if _debugging(ctx):
+                import traceback
+
+                traceback.print_exc()
+            err(BUG_REPORT.format(name=type(exc).__name__))
             raise typer.Exit(exit_code_for(exc)) from None
 
 
@@ -75,6 +109,23 @@ issue_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(issue_app, name="issue")
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="DRAFTER_DEBUG",
+            help="出错时显示完整的调用栈（报告程序缺陷时附上）。",
+        ),
+    ] = False,
+) -> None:
+    """把学会、区科协报送的活动材料写成简报稿件，编排成期，并检查每一份输出。"""
+    ctx.meta["drafter.debug"] = debug
+
 
 ProfileOpt = Annotated[
     Path | None,
@@ -127,6 +178,14 @@ MethodOpt = Annotated[MethodChoice | None, typer.Option("--method", help="结构
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="不用本地缓存的模型回答，重新请求模型。")
 ]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=0.1,
+        help="每篇稿件调用模型的总时限（秒，含全部重试）；缺省用环境变量 DRAFTER_TIMEOUT，再缺省不限。",
+    ),
+]
 
 
 def model_config(
@@ -139,10 +198,15 @@ def model_config(
     no_cache: bool = False,
     recording_mode: Literal["off", "record", "replay"] = "off",
     recordings: Path | None = None,
+    timeout: float | None = None,
 ) -> ModelConfig:
-    """The one place a command's model options become a :class:`drafter.ModelConfig`."""
+    """The one place a command's model options become a :class:`drafter.ModelConfig`.
+
+    ``timeout`` (``--timeout``) is the deadline per brief; unset, ``DRAFTER_TIMEOUT`` holds.
+    """
     from drafter import ModelConfig
 
+    overrides: dict[str, Any] = {} if timeout is None else {"deadline": timeout}
     return ModelConfig.resolve(
         model=model,
         base_url=base_url,
@@ -152,6 +216,7 @@ def model_config(
         recording_mode=recording_mode,
         recordings=recordings,
         profile=profile,
+        **overrides,
     )
 
 
@@ -186,14 +251,17 @@ def load_profile_opt(path: Path | None) -> Profile:
     return load_profile(path)
 
 
-def write_file(path: Path, data: str | bytes) -> None:
-    """Write a command's output file atomically; a bad path is an input error, in Chinese."""
+def write_file(path: Path, data: str | bytes, *, force: bool = False) -> None:
+    """Write a command's output file atomically; a bad path is an input error, in Chinese.
+
+    A read-only file or a symbolic link at ``path`` is refused unless ``force`` (--force).
+    """
     import drafter
 
     if path.is_dir():
         raise drafter.InputError(f"{path} 是一个目录", hint="--out 请给出文件路径，例如 issue.md")
     try:
-        drafter.write_atomic(path, data)
+        drafter.write_atomic(path, data, force=force)
     except OSError as exc:
         raise drafter.InputError(
             f"无法写入 {path}：{exc.strerror or exc}", hint="请检查目录是否存在、是否有写权限"

@@ -20,6 +20,7 @@ from drafter.cli._app import (
     OrgOpt,
     ProfileOpt,
     TextOrJson,
+    TimeoutOpt,
     app,
     err,
     load_profile_opt,
@@ -67,6 +68,7 @@ def draft_command(
         int | None, typer.Option("--max-repairs", min=0, help="检查未通过时最多修改几次。")
     ] = None,
     no_cache: NoCacheOpt = False,
+    timeout: TimeoutOpt = None,
     fmt: Annotated[
         DraftFormat,
         typer.Option("--format", help="输出格式（单篇）；批量时总是写 .md 和 .json 两个文件。"),
@@ -75,7 +77,13 @@ def draft_command(
         Path | None, typer.Option("--out", help="输出文件；批量时为输出目录。")
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="批量时的并发数。")] = 4,
-    force: Annotated[bool, typer.Option("--force", help="批量时重新起草已完成的稿件。")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="覆盖只读的输出文件或符号链接；批量时还重新起草已完成的稿件。",
+        ),
+    ] = False,
     profile: ProfileOpt = None,
 ) -> None:
     """把报送材料起草成简报稿件。退出码：0 检查通过，1 需人工审核或有失败，2 输入或配置有误，3 模型接口失败。"""
@@ -89,6 +97,7 @@ def draft_command(
         api_key_env=api_key_env,
         method=method,
         no_cache=no_cache,
+        timeout=timeout,
     )
     kind_value = parse_kind_opt(kind)
     lead_value = True if lead else None
@@ -135,7 +144,7 @@ def draft_command(
         drafter.render_brief_md(brief) if fmt is DraftFormat.md else brief.model_dump_json(indent=2)
     )
     if out_path is not None:
-        write_file(out_path, text if text.endswith("\n") else text + "\n")
+        write_file(out_path, text if text.endswith("\n") else text + "\n", force=force)
     else:
         out(text)
     for finding in brief.findings:

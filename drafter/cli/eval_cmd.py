@@ -14,6 +14,7 @@ from drafter.cli._app import (
     BaseUrlOpt,
     ModelOpt,
     ProfileOpt,
+    TimeoutOpt,
     app,
     err,
     load_profile_opt,
@@ -32,6 +33,7 @@ RecordMode = Literal["off", "record", "replay"]
 def eval_cmd(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
     record: Annotated[
         bool, typer.Option("--record", help="把每次模型调用录制到 evals/recordings/")
     ] = False,
@@ -94,7 +96,12 @@ def eval_cmd(
     if recordings is None and mode != "off":
         recordings = _default_recordings(cases)
     config = model_config(
-        prof, model=model, base_url=base_url, recording_mode=mode, recordings=recordings
+        prof,
+        model=model,
+        base_url=base_url,
+        recording_mode=mode,
+        recordings=recordings,
+        timeout=timeout,
     )
     grader_config = _grader_config(grader, base_url, prof, mode, recordings)
     if mode != "off" and config.is_offline and grader_config is None:

@@ -34,7 +34,7 @@ class ParseFormat(enum.StrEnum):
 
 OutOpt = Annotated[
     Path,
-    typer.Option("--out", help="输出文件，按扩展名选格式：.md .txt .docx .html .json。"),
+    typer.Option("--out", help="输出文件，按扩展名选格式：.md .txt .docx .html .pdf .json。"),
 ]
 
 
@@ -84,7 +84,10 @@ def build_command(
     ] = None,
     from_store: Annotated[
         bool,
-        typer.Option("--from-store", help="编入数据库中已采用、未刊发的稿件，并标记为已刊发。"),
+        typer.Option(
+            "--from-store",
+            help="用数据库中已采用、未刊发的稿件新建草稿期并写出预览（刊发用 issue publish）。",
+        ),
     ] = False,
     db: DbOpt = None,
     date: Annotated[
@@ -115,31 +118,44 @@ def build_command(
             "没有要编排的简讯", hint="给出简讯文件，或用 --from-store 编入数据库中已采用的稿件"
         )
     when = issue_date or drafter.today(prof)
-    numbering = drafter.next_numbering(when, drafter.load_numbering(), number=number, total=total)
-    used: list[Brief] = []
-
-    def make(found: list[Brief]) -> drafter.Issue:
-        used.extend([*found, *items])
-        return drafter.build_issue(
-            used,
-            profile=prof,
-            date=when,
-            number=numbering.number,
-            total=numbering.total,
-            editor=editor,
-            reviewer=reviewer,
-            force=force,
-        )
-
     if from_store:
-        # The issue is recorded and its drafts marked published in one transaction.
+        if number is not None or total is not None:
+            raise drafter.InputError(
+                "从数据库编排的期刊在刊发时才编期号",
+                hint="去掉 --number/--total；刊发时用 drafter issue publish N --number … 指定",
+            )
+        if items:
+            raise drafter.InputError(
+                "--from-store 不能同时给出简讯文件", hint="先把简讯用 drafter submit 提交到数据库"
+            )
+        # A draft issue in the store: edit it, then `issue publish` numbers and freezes it.
         with drafter.Store.open(db) as store:
-            issue, issue_id = drafter.issue_from_store(store, make)
-        err(f"已在数据库中记录第 {issue_id} 号期刊，{len(used) - len(items)} 篇稿件标记为已刊发")
-    else:
-        issue = make([])
+            record = drafter.new_issue(
+                store, profile=prof, date=when, editor=editor, reviewer=reviewer
+            )
+            shorten = drafter.toc_shortener(model_config(prof, model=model), prof)
+            issue = drafter.preview_issue(store, record.id, profile=prof, shorten=shorten)
+        write_file(out_path, drafter.render(issue, fmt, profile=prof))
+        err(
+            f"已新建草稿期 {record.id}（{len(record.draft_ids)} 篇，未刊发），预览已写入 {out_path}；"
+            f"调整后用 drafter issue publish {record.id} --out 文件 刊发"
+        )
+        return
+    # Files only: numbering continues from the record in the user's data directory, as
+    # before (a store-backed issue is numbered by the store when it is published).
+    numbering = drafter.next_numbering(when, drafter.load_numbering(), number=number, total=total)
+    issue = drafter.build_issue(
+        items,
+        profile=prof,
+        date=when,
+        number=numbering.number,
+        total=numbering.total,
+        editor=editor,
+        reviewer=reviewer,
+        force=force,
+    )
     if force:
-        for problem in drafter.review_problems(used, prof):
+        for problem in drafter.review_problems(items, prof):
             err(f"警告：强制编入 {problem.describe()}")
     shorten = drafter.toc_shortener(model_config(prof, model=model), prof)
     if shorten is not None:
@@ -176,7 +192,7 @@ def render_command(
     out_path: OutOpt,
     profile: ProfileOpt = None,
 ) -> None:
-    """把一期简报渲染为 .md、.txt、.docx 或 .html（按 --out 的扩展名）。"""
+    """把一期简报渲染为 .md、.txt、.docx、.html 或 .pdf（按 --out 的扩展名；PDF 需要 LibreOffice）。"""
 
     prof = load_profile_opt(profile)
     fmt = drafter.format_for(str(out_path))

@@ -39,6 +39,8 @@ def _read(path: Path) -> Decoded:
         err(f"注意：{decoded.path} 按 GB18030（GBK）编码读取")
     elif decoded.encoding == "utf-8-sig":
         err(f"注意：{decoded.path} 带 UTF-8 BOM，已按 UTF-8 读取")
+    elif decoded.encoding in ("utf-16", "utf-32"):
+        err(f"注意：{decoded.path} 是 {decoded.encoding.upper()} 编码，已按其读取")
     if decoded.mixed_line_endings:
         err(f"注意：{decoded.path} 混用了多种换行符，已统一为 \\n")
     return decoded
@@ -135,11 +137,15 @@ def fix_cmd(
     kind: Annotated[
         DocKind, typer.Option("--kind", help="文件类型：auto 自动判断，brief 单篇，issue 整期")
     ] = DocKind.auto,
+    force: Annotated[
+        bool, typer.Option("--force", help="配合 --write：只读文件或符号链接也照样改写")
+    ] = False,
     profile: ProfileOpt = None,
 ) -> None:
     """机械修正标点、空格、日期写法、断行和署名格式；不改动任何字词。
 
-    默认把修正后的全文输出到标准输出、修改清单输出到标准错误。
+    默认把修正后的全文输出到标准输出、修改清单输出到标准错误。开头的元数据块
+    （--- 之间的 org:、date: 等）原样保留。
     """
     if write and diff:
         raise drafter.InputError(
@@ -149,9 +155,14 @@ def fix_cmd(
         raise drafter.InputError("标准输入无法 --write 改写", hint="请指定文件路径")
     prof = load_profile_opt(profile)
     decoded = _read(file)
-    result = drafter.fix(decoded.text, prof, kind=kind.value)
+    # The front matter is YAML for ingest, not prose: fixing it would change what
+    # the next `draft` reads (“org: …” → “org：…” is no longer a key).
+    head, body = drafter.split_front_matter_block(decoded.text)
+    result = drafter.fix(body, prof, kind=kind.value)
+    fixed = head + result.text
+    head_lines = head.count("\n")
     for c in result.changes:
-        line = c.location.line or 0
+        line = c.location.line + head_lines if c.location.line else 0
         err(f"{decoded.path}:{line}: [{c.rule}] “{_visible(c.before)}” → “{_visible(c.after)}”")
     err(f"共修改 {len(result.changes)} 处")
     if diff:
@@ -161,7 +172,7 @@ def fix_cmd(
             "".join(
                 difflib.unified_diff(
                     decoded.text.splitlines(keepends=True),
-                    result.text.splitlines(keepends=True),
+                    fixed.splitlines(keepends=True),
                     fromfile=f"{decoded.path}（原文）",
                     tofile=f"{decoded.path}（修正后）",
                 )
@@ -170,8 +181,8 @@ def fix_cmd(
         )
         return
     if write:
-        if result.text != decoded.text or decoded.encoding != "utf-8":
-            drafter.write_atomic(file, result.text)
+        if fixed != decoded.text or decoded.encoding != "utf-8":
+            drafter.write_atomic(file, fixed, force=force)
             if decoded.encoding != "utf-8":
                 err(f"已按 UTF-8 写回 {decoded.path}（原编码 {decoded.encoding}）")
             else:
@@ -181,7 +192,7 @@ def fix_cmd(
         return
     import sys
 
-    sys.stdout.write(result.text)
+    sys.stdout.write(fixed)
 
 
 @app.command("rules")

@@ -23,6 +23,7 @@ from drafter.cli._app import (
     err,
     load_profile_opt,
     out,
+    parse_date_opt,
     parse_kind_opt,
 )
 
@@ -46,6 +47,15 @@ FormatOpt = Annotated[TextOrJson, typer.Option("--format", help="输出格式：
 ModelOpt = Annotated[
     str | None, typer.Option("--model", help="起草用的模型名；offline 为离线引擎。")
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="当前文本有错误也通过（须用 --why 说明理由，记入处理记录）。"),
+]
+WhyOpt = Annotated[str | None, typer.Option("--why", help="理由（--force 时必填）。")]
+ReceivedOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="收稿日期（如 2026-06-16），用于换算材料中的“昨天”“上周五”。"),
+]
 
 
 def _open(db: Path | None) -> Store:
@@ -60,7 +70,7 @@ def _summary(d: DraftRecord) -> str:
     org = d.org_short or d.org or "（未知单位）"
     headline = d.headline or "（无草稿）"
     return (
-        f"{org}｜{headline}｜错误 {d.error_count} 个、警告 {d.warning_count} 个｜"
+        f"{org}｜{headline}｜错误 {d.current_errors} 个、警告 {d.current_warnings} 个｜"
         f"{d.status_zh}｜稿件编号 {d.id}"
     )
 
@@ -79,6 +89,7 @@ def submit_cmd(
     file: Annotated[str, typer.Argument(help="报送材料文件（.txt/.md/.docx），- 表示标准输入。")],
     org: OrgOpt = None,
     kind: KindOpt = None,
+    date: ReceivedOpt = None,
     model: ModelOpt = None,
     db: DbOpt = None,
     profile: ProfileOpt = None,
@@ -86,8 +97,11 @@ def submit_cmd(
     """保存一份报送材料（先落库），再起草；输出一行摘要，以稿件编号结尾。"""
     prof = load_profile_opt(profile)
     org_kind = parse_kind_opt(kind)
+    received = parse_date_opt(date)
     with _open(db) as store:
-        result = drafter.submit(store, file, profile=prof, org=org, kind=org_kind, model=model)
+        result = drafter.submit(
+            store, file, profile=prof, org=org, kind=org_kind, date=received, model=model
+        )
     if result.earlier:
         earlier = "、".join(str(i) for i in result.earlier)
         err(f"注意：同样内容的材料此前已提交过（稿件 {earlier}），请确认不是重复报送")
@@ -125,8 +139,10 @@ def queue_cmd(
             "org": d.org_short or d.org,
             "org_kind": d.kind,
             "headline": d.headline,
-            "error_count": d.error_count,
-            "warning_count": d.warning_count,
+            "revision": d.revision.number if d.revision else None,
+            "error_count": d.current_errors,
+            "warning_count": d.current_warnings,
+            "findings": [f.model_dump(mode="json") for f in d.current_findings],
             "failure": d.failure,
             "version": d.version,
             "updated_at": d.updated_at,
@@ -149,15 +165,15 @@ def queue_cmd(
             d.status_zh,
             d.org_short or d.org or "",
             d.headline or (d.failure or ""),
-            str(d.error_count),
-            str(d.warning_count),
+            str(d.current_errors),
+            str(d.current_warnings),
         )
     Console(soft_wrap=True).print(table)
 
 
 @app.command("show")
-def show_cmd(draft_id: IdArg, db: DbOpt = None) -> None:
-    """左右对照显示报送材料与当前稿件，标出检查发现的问题。"""
+def show_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None) -> None:
+    """左右对照显示报送材料与当前稿件（有修改时为最后一次修改稿），标出检查发现的问题。"""
     from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
@@ -167,8 +183,25 @@ def show_cmd(draft_id: IdArg, db: DbOpt = None) -> None:
         d = store.get_draft(draft_id)
         report = store.get_report(d.report_id).report
         revisions = store.revisions(draft_id)
-    brief = revisions[-1].brief if revisions else d.brief
-    findings = revisions[-1].findings if revisions else d.findings
+        forced = [e for e in store.events(draft_id) if e.detail.get("forced")]
+    brief = d.current_brief
+    findings = d.current_findings
+    if fmt is TextOrJson.json:
+        _dump(
+            {
+                "draft_id": d.id,
+                "status": d.display_status,
+                "version": d.version,
+                "revision": d.revision.number if d.revision else None,
+                "org": d.org_short or d.org,
+                "headline": d.headline,
+                "text": drafter.brief_text(brief) if brief else None,
+                "findings": [f.model_dump(mode="json") for f in findings],
+                "forced": [{"actor": e.actor, **e.detail} for e in forced],
+                "report": report.text,
+            }
+        )
+        return
     draft_view = Text(
         drafter.brief_text(brief) if brief else d.failure or "（尚无草稿）", overflow="fold"
     )
@@ -200,6 +233,14 @@ def show_cmd(draft_id: IdArg, db: DbOpt = None) -> None:
             )
     else:
         console.print("检查未发现问题。")
+    for e in forced:
+        console.print(Text(_forced_note(e.detail, e.actor), style="bold yellow"))
+
+
+def _forced_note(detail: dict[str, Any], actor: str | None) -> str:
+    n = len(detail.get("overridden") or [])
+    who = f"{actor} " if actor else ""
+    return f"{who}强制采用（越过 {n} 处错误），理由：{detail.get('why')}"
 
 
 @app.command("accept")
@@ -209,12 +250,19 @@ def accept_cmd(
         int | None,
         typer.Option("--version", help="只在稿件仍是这个版本时采用（防止覆盖他人的改动）。"),
     ] = None,
+    force: ForceOpt = False,
+    why: WhyOpt = None,
     db: DbOpt = None,
+    profile: ProfileOpt = None,
 ) -> None:
-    """采用稿件（有修改时采用最后一次修改稿）。"""
+    """采用稿件（有修改时采用最后一次修改稿）；当前文本有错误时拒绝，列出错误。"""
+    prof = load_profile_opt(profile)
     with _open(db) as store:
-        d = drafter.accept(store, draft_id, expected_version=version)
-    out(f"已采用稿件 {d.id}（编辑比例 {d.edit_ratio or 0:.3f}）。")
+        d = drafter.accept(
+            store, draft_id, expected_version=version, force=force, why=why, profile=prof
+        )
+    note = f"，强制采用，理由：{d_why}" if (d_why := (why or "").strip()) and force else ""
+    out(f"已采用稿件 {d.id}（编辑比例 {d.edit_ratio or 0:.3f}{note}）。")
 
 
 @app.command("reject")
@@ -231,16 +279,39 @@ def reject_cmd(
 
 @app.command("redraft")
 def redraft_cmd(
-    draft_id: IdArg, model: ModelOpt = None, db: DbOpt = None, profile: ProfileOpt = None
+    draft_id: IdArg,
+    org: OrgOpt = None,
+    kind: KindOpt = None,
+    date: ReceivedOpt = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    profile: ProfileOpt = None,
 ) -> None:
-    """重新起草一份稿件（起草失败、中断后，或换一个模型）。"""
+    """重新起草一份稿件（起草失败、中断后，换一个模型，或更正单位、类型、收稿日期后）。"""
     prof = load_profile_opt(profile)
     with _open(db) as store:
-        result = drafter.redraft(store, draft_id, profile=prof, model=model)
+        result = drafter.redraft(
+            store,
+            draft_id,
+            profile=prof,
+            model=model,
+            org=org,
+            kind=parse_kind_opt(kind),
+            date=parse_date_opt(date),
+        )
     out(_summary(result.draft))
     if result.error is not None:
         err(f"起草失败：{result.error.message}")
         raise typer.Exit(drafter.exit_code_for(result.error))
+
+
+def _correction(detail: dict[str, Any]) -> str:
+    names = {"org": "单位", "org_short": "署名", "kind": "类型", "received": "收稿日期"}
+    names["section"] = "栏目"
+    return "，".join(
+        f"{names.get(k, k)} {v['before'] or '（无）'} → {v['after'] or '（无）'}"
+        for k, v in detail.get("changes", {}).items()
+    )
 
 
 @app.command("log")
@@ -276,6 +347,8 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None)
         "accepted": "采用",
         "rejected": "退回",
         "published": "刊发",
+        "unpublished": "撤回刊发",
+        "corrected": "更正",
     }
     out(f"稿件 {d.id}（{d.status_zh}，版本 {d.version}）")
     for e in events:
@@ -286,6 +359,10 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None)
             note = f"：{e.detail.get('engine')} 错误 {e.detail.get('errors')} 警告 {e.detail.get('warnings')}"
         elif e.kind == "accepted":
             note = f"：编辑比例 {e.detail.get('edit_ratio') or 0:.3f}"
+            if e.detail.get("forced"):
+                note += f"；{_forced_note(e.detail, None)}"
+        elif e.kind == "corrected":
+            note = f"：{_correction(e.detail)}"
         elif e.kind == "published":
             note = f"：{e.detail.get('year')}年第{e.detail.get('number')}期"
         out(f"{e.created_at}  {e.actor or ''}  {names.get(e.kind, e.kind)}{note}")
@@ -341,6 +418,10 @@ def stats_cmd(
         f"起草失败 {data['draft_failed']}"
     )
     out(f"采用率：{'—' if rate is None else f'{rate:.1%}'}")
+    for row in data["pending_with_errors"]:
+        out(
+            f"待处理且当前文本有错误：稿件 {row['draft_id']}“{row['headline']}”{row['error_count']} 处"
+        )
 
     def ratio(group: dict[str, Any]) -> str:
         if group["edit_ratio_mean"] is None:

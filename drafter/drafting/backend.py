@@ -8,6 +8,7 @@ imports LangChain: the chains load on the first call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,6 +32,9 @@ class ProseStep:
     calls: int = 1
     prompt_id: str | None = None
     prompt_version: str | None = None
+    # Drops this answer from the response cache when the pipeline finds it unusable,
+    # so that a retry (or a later run) asks the model again.
+    forget: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
 
 class ModelBackend(Protocol):
@@ -121,4 +125,5 @@ def _step(prose: Prose, stats: CallStats) -> ProseStep:
         calls=stats.calls,
         prompt_id=stats.prompt_id,
         prompt_version=stats.prompt_version,
+        forget=stats.forget,
     )

@@ -25,7 +25,7 @@ from drafter.brieftext import render_brief_md
 from drafter.errors import DrafterError, InputError
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, OrgKind, Report
-from drafter.text.files import write_atomic
+from drafter.text.files import clean_stale_temp_files, write_atomic
 
 if TYPE_CHECKING:
     from drafter.drafting.backend import ModelBackend
@@ -192,25 +192,35 @@ def expand_sources(target: str | Path, *, exclude: Path | None = None) -> list[P
 def output_paths(sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
     """Each source → its output stem in ``out_dir`` (``NAME`` for NAME.md / NAME.json).
 
-    Stems are unique and deterministic for a given list of sources, so a re-run finds
-    the same outputs.
+    ``NAME`` is the whole file name without its last suffix, dots and all
+    (“2026.05.08 怀柔区科协.txt” → “2026.05.08 怀柔区科协”). Two sources that would
+    share outputs (“a.txt” and “a.md”, or the same name in two folders; letter case
+    ignored, as on Windows and macOS disks) are refused before anything is drafted.
     """
     stems: dict[Path, Path] = {}
-    taken: set[str] = set()
+    owner: dict[str, Path] = {}
     for src in sources:
-        stem = src.stem
-        n = 2
-        while stem in taken:
-            stem = f"{src.stem}-{n}"
-            n += 1
-        taken.add(stem)
-        stems[src] = out_dir / stem
+        name = src.name[: -len(src.suffix)] if src.suffix else src.name
+        key = name.casefold()
+        if key in owner:
+            raise InputError(
+                f"“{owner[key]}”和“{src}”会写成同一份输出 {out_dir / name}.md，未开始起草",
+                hint="请把其中一个文件改名，或分两批起草到不同的 --out 目录",
+                path=str(src),
+            )
+        owner[key] = src
+        stems[src] = out_dir / name
     return stems
+
+
+def _with(stem: Path, suffix: str) -> Path:
+    # Not Path.with_suffix: that would replace “.08 怀柔区科协” in “2026.05.08 怀柔区科协”.
+    return stem.with_name(stem.name + suffix)
 
 
 def _finished(stem: Path, report: Report) -> Brief | None:
     """The brief written earlier for this very report, if its outputs are complete."""
-    md, sidecar = stem.with_suffix(".md"), stem.with_suffix(".json")
+    md, sidecar = _with(stem, ".md"), _with(stem, ".json")
     if not (md.is_file() and sidecar.is_file()):
         return None
     try:
@@ -220,11 +230,11 @@ def _finished(stem: Path, report: Report) -> Brief | None:
     return brief if brief.source_id == report.id else None
 
 
-def write_outputs(brief: Brief, stem: Path) -> list[Path]:
+def write_outputs(brief: Brief, stem: Path, *, force: bool = False) -> list[Path]:
     """Write ``stem.md`` then ``stem.json``; the sidecar last, as the completion mark."""
-    md, sidecar = stem.with_suffix(".md"), stem.with_suffix(".json")
-    write_atomic(md, render_brief_md(brief))
-    write_atomic(sidecar, brief.model_dump_json(indent=2) + "\n")
+    md, sidecar = _with(stem, ".md"), _with(stem, ".json")
+    write_atomic(md, render_brief_md(brief), force=force)
+    write_atomic(sidecar, brief.model_dump_json(indent=2) + "\n", force=force)
     return [md, sidecar]
 
 
@@ -250,7 +260,9 @@ def draft_files(
 
     ``org``/``kind``/``date``/``lead`` apply to every report (as the flags of a single
     ``draft`` would). A file that cannot be read is a failed item, not an abort.
-    ``force`` redrafts even when the outputs are up to date.
+    ``force`` redrafts even when the outputs are up to date, and replaces read-only
+    outputs and symbolic links. Temporary files an interrupted run left in ``out_dir``
+    are removed first.
     """
     from drafter.ingest.report import load_report
 
@@ -275,6 +287,8 @@ def draft_files(
         raise InputError(
             f"无法创建输出目录 {out_dir}：{exc.strerror}", hint="请检查路径和权限"
         ) from None
+    for stale in clean_stale_temp_files(out_dir):
+        log.info("removed %s, left by an interrupted run", stale)
     if on_start is not None:
         on_start(len(sources))
 
@@ -295,7 +309,7 @@ def draft_files(
         previous = None if force else _finished(stems[src], item.report)
         if previous is not None:
             item.brief, item.skipped = previous, True
-            item.outputs = [stems[src].with_suffix(".md"), stems[src].with_suffix(".json")]
+            item.outputs = [_with(stems[src], ".md"), _with(stems[src], ".json")]
             done.append(item)
             if on_result is not None:
                 on_result(item)
@@ -309,7 +323,10 @@ def draft_files(
         item.brief, item.error, item.error_type = result.brief, result.error, result.error_type
         if item.brief is not None:
             try:
-                item.outputs = write_outputs(item.brief, stems[Path(item.source)])
+                item.outputs = write_outputs(item.brief, stems[Path(item.source)], force=force)
+            except InputError as exc:
+                item.brief = None
+                _record_failure(item, exc)
             except OSError as exc:
                 item.brief = None
                 _record_failure(

@@ -119,7 +119,14 @@ def draft(
             return _draft_offline(report, profile)
         backend = ChainBackend(config)
     repairs = profile.model.max_repairs if max_repairs is None else max(0, max_repairs)
-    return _draft_model(report, profile, backend, examples or (), repairs)
+    limit = config.deadline if config is not None else None
+    if limit is None:
+        return _draft_model(report, profile, backend, examples or (), repairs)
+    from drafter.model.transport import deadline
+
+    # One deadline for the whole brief: facts, prose, repairs and their retries.
+    with deadline(limit):
+        return _draft_model(report, profile, backend, examples or (), repairs)
 
 
 def _resolve_config(model: str | None, profile: Profile) -> ModelConfig:
@@ -177,7 +184,12 @@ def _draft_model(
                 # Only the current findings: earlier failed attempts are not piled on.
                 candidate = backend.repair(report, facts, step, findings, profile)
             tally.add(candidate.usage, candidate.calls)
-            built = _build(candidate, report, profile, event_date)
+            try:
+                built = _build(candidate, report, profile, event_date)
+            except OutputValidationError:
+                if candidate.forget is not None:
+                    candidate.forget()  # valid JSON, unusable brief: never served again
+                raise
         except OutputValidationError as exc:
             failure = exc
             tally.add(_usage_of(exc), int(exc.usage.get("calls", 1)))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from drafter.guard.people import cut_words, find_names, word_tag
+from drafter.guard.people import cut_words, find_names, find_titles, word_tag
 from drafter.profile import Profile, load_profile
 from drafter.text.dates import DateValue, find_dates
 from drafter.text.lexicon import (
@@ -23,6 +23,7 @@ from drafter.text.lexicon import (
     LAUNCH_VERBS,
     NOT_SUFFIX_BEFORE,
     ORG_SUFFIXES_ALL,
+    ORG_WHOLE_NAMES,
     REPORTING_VERBS,
     alternation,
     words,
@@ -129,7 +130,7 @@ ORG_SUFFIX_END_RE = re.compile(f"(?:{_ORG_SUFFIX_RE.pattern})$")
 # Words that end like an organization but are not one.
 _NOT_ORG_TAILS = words(
     "干部 全部 内部 外部 局部 东部 西部 南部 北部 中部 总部 头部 底部 大局 格局 布局 全局 当局 "
-    "结局 开局 变局 时局 定局 骗局"
+    "结局 开局 变局 时局 定局 骗局 常委 编委 主委 评委"
 )
 # Words that end the left edge of a name: whatever comes before them is not part of it.
 _ORG_LEFT_STOPS = frozenset(
@@ -181,7 +182,7 @@ def _orgs_in(
         core = core.lstrip(_DETERMINERS)
         name = core + m.group(0)
         prev_end = se
-        if not core or name.endswith(_NOT_ORG_TAILS):
+        if (not core and name not in ORG_WHOLE_NAMES) or name.endswith(_NOT_ORG_TAILS):
             continue
         out.append((se - len(name), se, name))
     return out
@@ -245,10 +246,16 @@ def extract(
     for s, e, name in _orgs_in(c, blocked, walls, breaks):
         out.append(Entity("org", name, _org_key(name, profile), (s, e)))
     org_spans = [e.span for e in out if e.kind == "org"]
+    held: list[tuple[int, int]] = []
     for hit in find_names(c, blocked=blocked + org_spans):
         out.append(Entity("person", hit.name, hit.name, (hit.start, hit.end)))
         for ts, te, title in hit.titles:
             out.append(Entity("title", title, title, (ts, te), person=hit.name))
+            held.append((ts, te))
+    # A title with no holder (市长出席会议) is still a fact: it is checked on its own.
+    for ts, te, title in find_titles(c):
+        if not _overlaps(ts, te, blocked + org_spans + held):
+            out.append(Entity("title", title, title, (ts, te)))
     out.sort(key=lambda x: (x.span, x.kind))
     return out
 

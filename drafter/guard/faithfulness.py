@@ -5,34 +5,42 @@ normalization. Each item the source does not support is an error finding that na
 it; a brief that drops the source's event date or its main organization gets a
 warning.
 
+Claims that name nothing (“与会专家一致认为，其他省市也可借鉴”) are out of the guard's
+reach: no entity in them can be looked up. The profile's ``review_phrases`` (一致认为,
+可借鉴, 首次, 领先 …) mark the usual ones, and a brief that uses one gets a
+``guard.claim`` warning so that an editor checks it.
+
 The source side is cheap (regular expressions and substring tests over the whole
 report), so a brief checks against a 10,000-character report in a few milliseconds.
-Instructions injected into a report (``忽略以上要求…``) are not evidence: the rest of
-the line they start on is cut out of the source before anything is looked up.
+Instructions injected into a report (``忽略以上要求…``, :mod:`drafter.guard.injection`)
+are not evidence: the rest of the line they start on is cut out of the source before
+anything is looked up, and each is reported as a ``guard.injection`` warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import threading
 from collections import OrderedDict
 
+from drafter.guard.context_dates import completed_days
 from drafter.guard.entities import (
     ORG_SUFFIX_END_RE,
     QUOTE_STRIP,
     Compact,
     Entity,
-    EntityKind,
     extract,
     org_norm,
 )
-from drafter.guard.injection import strip_injections
+from drafter.guard.injection import find_injections, strip_injections
 from drafter.guard.people import TITLE_RE, cut_words, word_tag
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Finding, Location, Report
 from drafter.text.dates import DateValue, find_dates, find_event_dates
+from drafter.text.lexicon import alternation
 from drafter.text.numerals import NumberValue, find_numbers, to_halfwidth
 
 __all__ = ["check_faithfulness"]
@@ -53,14 +61,20 @@ class _Source:
     def __init__(
         self, text: str, extra: list[str], profile: Profile, received: dt.date | None = None
     ) -> None:
-        text = strip_injections(to_halfwidth(text))
+        self.injections = find_injections(text)
+        self.received = received
+        text = to_halfwidth(text)
+        if self.injections:
+            text = strip_injections(text)
+        # 23日 under a November dateline supports 11月23日, as the offline engine writes it.
+        completed = [DateValue(0, 0, d.text, d.year, d.month, d.day) for d in completed_days(text)]
         # A list marker before a date or number ("1. 3月23日") must not fuse with it
         # into a decimal ("1.3月") when the white space goes.
         text = _LIST_MARKER_GAP.sub("|", text)
         self.compact = re.sub(r"\s+", "", text)
         self.keyed = self.compact.translate(QUOTE_STRIP)
         self.org_text = org_norm(self.compact) + "\n" + "\n".join(org_norm(x) for x in extra)
-        self.dates = find_dates(self.compact)
+        self.dates = find_dates(self.compact) + completed
         if received:
             # 昨日 or 上周五 in a report received on a known day supports the calendar
             # date, resolved exactly as the offline engine resolves them.
@@ -111,8 +125,16 @@ class _Source:
         return False
 
     def supports_date(self, d: DateValue) -> bool:
-        if any(d.agrees(x) for x in self.dates):
-            return True
+        agreeing = [x for x in self.dates if d.agrees(x)]
+        if agreeing:
+            if d.year is None or d.month is None or any(x.year == d.year for x in agreeing):
+                return True
+            # The source gives the day without a year: the brief's year must be one the
+            # report writes somewhere or the year it was received in.
+            years = {x.year for x in self.dates if x.year}
+            if self.received:
+                years.add(self.received.year)
+            return not years or d.year in years
         # a bare year may be written as part of a name: 2023中关村论坛
         return d.month is None and d.year is not None and str(d.year) in self.compact
 
@@ -142,6 +164,14 @@ class _Source:
             return True
         match = profile.resolve_org(variant)
         return bool(match and match.short in self.org_shorts)
+
+    def supports_bare_title(self, title: str) -> bool:
+        """A title written with no holder (市长出席) is in the source as that title, not
+        only as the end of a deputy's (副市长)."""
+        return any(
+            title.startswith("副") or m.start() == 0 or self.compact[m.start() - 1] != "副"
+            for m in re.finditer(re.escape(title), self.compact)
+        )
 
     def supports_title(self, title: str, person: str) -> bool:
         """The title is written next to the person in the source: between the previous
@@ -190,11 +220,12 @@ def _source(text: str, extra: list[str], profile: Profile, received: dt.date | N
 
 # -- the check ----------------------------------------------------------------------------
 
-_MESSAGES: dict[EntityKind, str] = {
+_MESSAGES: dict[str, str] = {
     "number": "数字“{x}”在原稿中找不到，请核对原稿",
     "date": "日期“{x}”在原稿中找不到，请核对原稿",
     "person": "人名“{x}”在原稿中找不到，请核对原稿",
     "title": "职务“{x}”与原稿中{p}的职务对不上，请核对原稿",
+    "bare_title": "职务“{x}”在原稿中找不到，请核对原稿中出席人员的职务",
     "org": "机构名称“{x}”在原稿中找不到，请核对原稿",
     "document": "文件名称{x}在原稿中找不到，请核对原稿",
     "initiative": "引号中的名称{x}在原稿中找不到，请核对原稿",
@@ -281,15 +312,27 @@ def check_faithfulness(
             s, e = compact.span(*ent.span)
             at_line = line + unit.count("\n", 0, s) if line else None
             loc = Location(paragraph=paragraph, start=s, end=e, line=at_line)
+            key = "bare_title" if ent.kind == "title" and not ent.person else ent.kind
             findings.append(
                 Finding(
                     rule=f"guard.{ent.kind}",
                     severity="error",
-                    message=_MESSAGES[ent.kind].format(x=unit[s:e], p=ent.person or ""),
+                    message=_MESSAGES[key].format(x=unit[s:e], p=ent.person or ""),
                     location=loc,
                     excerpt=unit[s:e],
                 )
             )
+        findings += _claims(unit, paragraph, src, profile)
+    findings += [
+        Finding(
+            rule="guard.injection",
+            severity="warning",
+            message=f"原稿中有疑似注入指令“{hit.text[:120]}”，已排除在依据之外、不写入简报，"
+            "请核对原稿来源",
+            excerpt=hit.text[:120],
+        )
+        for hit in src.injections
+    ]
     if src.event_date and not brief_has_day:
         findings.append(
             Finding(
@@ -313,6 +356,35 @@ def check_faithfulness(
     return findings
 
 
+@functools.lru_cache(maxsize=8)
+def _phrases_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # (?!) never matches: a profile with no review phrases warns of nothing
+    return re.compile(alternation(phrases, longest_first=True) if phrases else "(?!)")
+
+
+def _claims(unit: str, paragraph: int, src: _Source, profile: Profile) -> list[Finding]:
+    """A warning for each review phrase (一致认为, 首次) in ``unit``: a claim the guard
+    cannot check, which an editor must."""
+    out = []
+    seen: set[str] = set()
+    for m in _phrases_re(tuple(profile.review_phrases)).finditer(unit):
+        phrase, at = m.group(0), m.start()
+        if phrase in seen:
+            continue
+        seen.add(phrase)
+        said = "原稿有此说法，" if phrase in src.compact else "原稿中没有此说法，"
+        out.append(
+            Finding(
+                rule="guard.claim",
+                severity="warning",
+                message=f"“{phrase}”是无法逐项核对的判断，{said}请编辑核实后再用",
+                location=Location(paragraph=paragraph, start=at, end=at + len(phrase)),
+                excerpt=phrase,
+            )
+        )
+    return out
+
+
 def _supported(ent: Entity, src: _Source, profile: Profile) -> bool:
     if ent.kind == "number" and ent.number:
         return src.supports_number(ent.number)
@@ -321,7 +393,9 @@ def _supported(ent: Entity, src: _Source, profile: Profile) -> bool:
     if ent.kind == "person":
         return ent.text in src.compact
     if ent.kind == "title":
-        if ent.person and ent.person not in src.compact:
+        if not ent.person:
+            return src.supports_bare_title(ent.text)
+        if ent.person not in src.compact:
             return True  # the person is already reported; one finding is enough
         return src.supports_title(ent.text, ent.person or "")
     if ent.kind == "org":

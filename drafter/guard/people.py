@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from drafter.text.lexicon import (
     ATTEND_VERBS,
+    NOT_SUFFIX_BEFORE,
+    ORG_SUFFIXES_ALL,
     PARTY_ORGANS,
     PERSON_TITLES,
     PLAQUE_VERBS,
@@ -173,7 +175,13 @@ def _left_boundary(text: str, i: int) -> bool:
         return True
     if _ends_with_title(text, i):
         return True
-    return text.endswith(_LEFT_WORDS, 0, i)
+    if text.endswith(_LEFT_WORDS, 0, i):
+        return True
+    # a name right after its organization: 中国农业大学王大明教授
+    return _ORG_END_RE.search(text, max(0, i - 6), i) is not None
+
+
+_ORG_END_RE = re.compile(alternation(ORG_SUFFIXES_ALL, not_before=NOT_SUFFIX_BEFORE) + "$")
 
 
 def _ends_with_title(text: str, i: int) -> bool:

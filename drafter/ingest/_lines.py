@@ -24,6 +24,7 @@ from drafter.ingest.boilerplate import (
     ends_terminal,
     split_contact,
 )
+from drafter.ingest.chrome import is_site_name
 
 __all__ = [
     "Hints",
@@ -183,7 +184,11 @@ def drop_lines(
             continue
         if reason == "contact":
             contacts.append(s)
-        if reason == "web_chrome" and (m := WEB_SOURCE_RE.search(s)):
+        if (
+            reason == "web_chrome"
+            and (m := WEB_SOURCE_RE.search(s))
+            and not is_site_name(m.group("org"))
+        ):
             hints.offer(1, m.group("org"))
         removed.add(reason, s)
     return kept

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from drafter.ingest.chrome import is_chrome_line
 from drafter.text.lexicon import (
     ATTEND_VERBS,
     HOLD_VERBS,
@@ -247,6 +248,8 @@ def classify_line(line: str) -> str | None:
     if len(line) <= 160 and not ends_terminal(line) and CHROME_RE.match(line):
         return "web_chrome"
     if len(line) <= 160 and ("：" in line or ":" in line) and len(META_KEY_RE.findall(line)) >= 2:
+        return "web_chrome"
+    if is_chrome_line(line):
         return "web_chrome"
     if len(line) <= 80 and (BYLINE_RE.match(line) or is_reporter_line(line)):
         return "byline"

@@ -47,6 +47,7 @@ from drafter.ingest.boilerplate import (
     TRAILING_SOURCE_RE,
     ends_terminal,
 )
+from drafter.ingest.chrome import strip_leading_chrome
 from drafter.text.dates import LEADING_DATE_RE
 
 __all__ = ["REASONS", "CleanResult", "clean_text"]
@@ -67,6 +68,8 @@ class CleanResult:
 
 def _clean_inline(p: str, removed: Removed) -> str:
     """Newspaper lead-ins and photo captions inside a paragraph."""
+    chrome, p = strip_leading_chrome(p)
+    removed.add("web_chrome", chrome)
     m = NEWS_PREFIX_RE.match(p)
     if m and m.end() < len(p):
         removed.add("newspaper", m.group(0))

@@ -9,10 +9,8 @@ flags) > front matter > inference from the text (the sender: :mod:`drafter.inges
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
-import zipfile
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -20,12 +18,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from drafter.errors import InputError
+from drafter.ingest.characters import repair_characters
+from drafter.ingest.docx_reader import docx_text
 from drafter.ingest.organization import OrgGuess, infer_org, resolve_sender
 from drafter.ingest.paste import REASONS, CleanResult, clean_text
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Finding, OrgKind, Report, report_id_for
 from drafter.text.dates import parse_user_date
-from drafter.text.files import read_bytes, read_text
+from drafter.text.files import read_text
+from drafter.text.frontmatter import FRONT_MATTER_RE
 
 __all__ = [
     "KIND_ALIASES",
@@ -58,9 +59,6 @@ KIND_ALIASES: dict[str, OrgKind] = {
 """Chinese words a user may type for a kind, besides the English values."""
 
 _KINDS: tuple[str, ...] = get_args(OrgKind)
-_FRONT_MATTER_RE = re.compile(
-    r"\A[ \t\u3000]*---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
-)
 _KEY_LINE_RE = re.compile(r"^[A-Za-z_]+\s*:")
 _TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 
@@ -78,7 +76,6 @@ def parse_kind(value: str) -> OrgKind:
         hint=f"可选：{' | '.join(_KINDS)}（学会、区科协、基层组织、机关部门、办公室）",
         kind=value,
     )
-
 
 
 # -- front matter -----------------------------------------------------------------------
@@ -120,7 +117,7 @@ class FrontMatter(BaseModel):
 
 def split_front_matter(text: str, *, where: str = "输入") -> tuple[FrontMatter | None, str]:
     """Split a leading ``---`` YAML block off ``text``; the rest is the report."""
-    m = _FRONT_MATTER_RE.match(text)
+    m = FRONT_MATTER_RE.match(text)
     if m is None:
         lines = text.lstrip(" \t\u3000").split("\n", 2)
         if len(lines) >= 2 and lines[0].strip() == "---" and _KEY_LINE_RE.match(lines[1]):
@@ -177,60 +174,6 @@ def _describe(error: Any) -> str:
 
 
 # -- reading ----------------------------------------------------------------------------
-# Text nodes of a paragraph, tracked insertions included (python-docx's Paragraph.text
-# skips runs inside <w:ins>), deletions and the fallback copy of text boxes excluded.
-_DOCX_TEXT_XPATH = (
-    ".//w:t[not(ancestor::w:del) and not(ancestor::*[local-name()='Fallback'])]"
-    " | .//w:tab[not(ancestor::w:del)] | .//w:br[not(ancestor::w:del)] | .//w:cr"
-)
-
-
-def _docx_paragraph_text(p: Any) -> str:
-    parts: list[str] = []
-    for node in p.xpath(_DOCX_TEXT_XPATH):
-        tag = node.tag.rsplit("}", 1)[-1]
-        if tag == "t":
-            parts.append(node.text or "")
-        elif tag == "tab":
-            parts.append("\t")
-        elif (
-            node.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") != "page"
-        ):
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _docx_text(source: str | Path) -> str:
-    """Paragraphs and table rows of a .docx, in document order, one block each."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-
-    data = read_bytes(source)
-    try:
-        document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(
-            f"{source} 不是有效的 Word（.docx）文档",
-            hint="请用 Word 或 WPS 打开后另存为 .docx，或把正文复制到 .txt 文件",
-            path=str(source),
-        ) from exc
-    blocks: list[str] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            for row in item.rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    t = " ".join(_docx_paragraph_text(p._p) for p in cell.paragraphs).strip()
-                    if t and (not cells or cells[-1] != t):  # merged cells repeat
-                        cells.append(t)
-                if cells:
-                    blocks.append(" ".join(cells))
-        else:
-            blocks.append(_docx_paragraph_text(item._p))
-    return "\n\n".join(b for b in blocks if b.strip())
-
-
 def load_report(
     source: str | Path,
     *,
@@ -253,7 +196,7 @@ def load_report(
             path=str(source),
         )
     if suffix == ".docx":
-        text = _docx_text(source)
+        text = docx_text(source)
         if not text.strip():
             raise InputError(f"{source} 中没有文字", hint="请检查文档内容", path=str(source))
         return report_from_text(text, source_path=str(source), encoding="docx", **keywords)
@@ -295,7 +238,8 @@ def report_from_text(
         date = parse_user_date(date)
     front, body = split_front_matter(text.lstrip("\ufeff"), where=where)
     front = front or FrontMatter()
-    cleaned = clean_text(body)
+    repaired = repair_characters(body)
+    cleaned = clean_text(repaired.text)
     if not cleaned.text.strip():
         raise InputError(
             f"{where} 清理后没有正文",
@@ -313,6 +257,7 @@ def report_from_text(
         hint=cleaned.org_hint,
         profile=profile,
     )
+    notes.extend(repaired.notes)
     if cleaned.removed:
         notes.append(_cleaning_note(cleaned))
     return Report(

@@ -37,8 +37,8 @@ __all__ = [
     "today",
 ]
 
-Format = Literal["md", "txt", "docx", "html", "json"]
-FORMATS: tuple[str, ...] = ("md", "txt", "docx", "html", "json")
+Format = Literal["md", "txt", "docx", "html", "json", "pdf"]
+FORMATS: tuple[str, ...] = ("md", "txt", "docx", "html", "json", "pdf")
 
 
 def format_for(filename: str) -> Format:
@@ -53,18 +53,20 @@ def format_for(filename: str) -> Format:
         "html": "html",
         "htm": "html",
         "json": "json",
+        "pdf": "pdf",
     }
     if ext not in aliases:
         raise InputError(
             f"无法从文件名“{filename}”判断输出格式",
-            hint="请用 .md、.txt、.docx、.html 或 .json 作扩展名",
+            hint="请用 .md、.txt、.docx、.html、.pdf 或 .json 作扩展名",
             path=filename,
         )
     return aliases[ext]
 
 
 def render(issue: Issue, fmt: str, *, profile: Profile | None = None) -> str | bytes:
-    """``issue`` as ``md``, ``txt``, ``html`` or ``json`` text, or ``docx`` bytes.
+    """``issue`` as ``md``, ``txt``, ``html`` or ``json`` text, or ``docx`` or ``pdf`` bytes
+    (PDF through LibreOffice: :class:`~drafter.errors.ConfigError` when it is missing).
 
     The 目录提要 is ``issue.toc``; an issue without one gets the offline lines.
     """
@@ -84,7 +86,13 @@ def render(issue: Issue, fmt: str, *, profile: Profile | None = None) -> str | b
     if fmt == "docx":
         from drafter.issue.render_docx import render_docx
 
-        return render_docx(issue, toc)
+        return render_docx(issue, toc, (profile or load_profile()).fonts)
+    if fmt == "pdf":
+        from drafter.issue.render_docx import render_docx
+        from drafter.issue.render_pdf import docx_to_pdf
+
+        fonts = (profile or load_profile()).fonts
+        return docx_to_pdf(render_docx(issue, toc, fonts), fonts)
     if fmt == "json":
         return issue.model_copy(update={"toc": toc}).model_dump_json(indent=2) + "\n"
     raise InputError(

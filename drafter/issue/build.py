@@ -20,10 +20,13 @@ from drafter.style import lint_brief
 
 __all__ = [
     "DUPLICATE_RATIO",
+    "LEAD",
     "Problem",
+    "assemble_issue",
     "brief_label",
     "build_issue",
     "find_duplicates",
+    "place_briefs",
     "review_problems",
     "today",
 ]
@@ -175,34 +178,84 @@ def build_issue(
     for x in problems:
         log.info("forced into the issue: %s", x.describe())
 
-    specs = p.ordered_sections()
-    keys = {s.key for s in specs}
-    leads: list[Brief] = []
-    by_section: dict[str, list[Brief]] = {s.key: [] for s in specs}
+    placed = place_briefs(briefs, p, issue_date)
+    return assemble_issue(
+        {key: [briefs[i] for i in idx] for key, idx in placed.items()},
+        profile=p,
+        date=issue_date,
+        number=number,
+        total=total,
+        editor=editor,
+        reviewer=reviewer,
+    )
+
+
+LEAD = "lead"
+"""The placement key of the lead stories (头条), before the profile's sections."""
+
+
+def place_briefs(
+    briefs: list[Brief], profile: Profile, issue_date: dt.date
+) -> dict[str, list[int]]:
+    """Where each brief goes by default: ``{"lead": [...], section key: [...]}`` of indexes.
+
+    Lead stories keep the order given; the profile's sections follow in order, their
+    briefs by event date. Keys with no brief are left out.
+    """
+    keys = {s.key for s in profile.ordered_sections()}
+    placed: dict[str, list[int]] = {LEAD: []}
+    placed.update({s.key: [] for s in profile.ordered_sections()})
     for i, brief in enumerate(briefs):
-        if _is_lead(brief, p):
-            leads.append(brief.model_copy(update={"lead": True, "section": "lead"}))
-        else:
-            key = _section_key(brief, p, keys, i)
-            by_section[key].append(brief.model_copy(update={"section": key}))
+        key = LEAD if _is_lead(brief, profile) else _section_key(brief, profile, keys, i)
+        placed[key].append(i)
+    for key, idx in placed.items():
+        if key != LEAD:
+            idx.sort(key=lambda i: _sort_key(briefs[i], issue_date))
+    return {key: idx for key, idx in placed.items() if idx}
+
+
+def assemble_issue(
+    placed: dict[str, list[Brief]],
+    *,
+    profile: Profile,
+    date: dt.date,
+    number: int | None = None,
+    total: int | None = None,
+    editor: str | None = None,
+    reviewer: str | None = None,
+) -> Issue:
+    """An issue with the briefs exactly where ``placed`` puts them (see :func:`place_briefs`).
+
+    Sections print in the profile's order, empty ones left out; the 目录提要 is the
+    offline lines (callers replace ``toc`` with edited ones).
+    """
+    p = profile
+    specs = p.ordered_sections()
+    unknown = set(placed) - {LEAD, *(s.key for s in specs)}
+    if unknown:
+        raise IssueError(
+            f"栏目“{'、'.join(sorted(unknown))}”不在版式配置中",
+            hint=f"可用栏目：{'、'.join(s.key for s in specs)}",
+        )
+    leads = [b.model_copy(update={"lead": True, "section": LEAD}) for b in placed.get(LEAD, [])]
     sections = [
         IssueSection(
             key=s.key,
             title=s.title,
-            briefs=sorted(by_section[s.key], key=lambda b: _sort_key(b, issue_date)),
+            briefs=[b.model_copy(update={"lead": False, "section": s.key}) for b in placed[s.key]],
         )
         for s in specs
-        if by_section[s.key]
+        if placed.get(s.key)
     ]
     n = number or 1
     issue = Issue(
         masthead=Masthead(
             name=p.bulletin,
-            year=issue_date.year,
+            year=date.year,
             number=n,
             total=total or n,
             office=p.office,
-            date=issue_date,
+            date=date,
         ),
         leads=leads,
         sections=sections,

@@ -20,12 +20,14 @@ from drafter.errors import IssueError
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Footer, Issue, IssueSection, Masthead, OrgKind, Provenance
 from drafter.style import fix_paragraph
+from drafter.style.inline import inside_quoted
 
 __all__ = ["clean_headline", "clean_paragraph", "infer_event_date", "parse_issue"]
 
 log = logging.getLogger(__name__)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_CHAR = re.compile(f"[{_CJK}]")
 _WIDE = _CJK + "\u3000-\u303f\uff01-\uff60“”‘’—…"
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*(?:[-—─━=_*]\s*){3,}$")
@@ -88,9 +90,16 @@ def _keeps_space(s: str, start: int, end: int) -> bool:
 def clean_headline(s: str) -> str:
     """A headline repaired: marks gone, line-break spaces closed, punctuation fixed."""
     s = _strip_marks(s)
-    s = re.sub(rf"(?<=[{_WIDE}0-9A-Za-z])[ \t\u3000]+(?=[{_WIDE}])", "", s)
+    s = re.sub(rf"(?<=[{_WIDE}0-9A-Za-z])[ \t\u3000]+(?=[{_WIDE}])", lambda m: _quoted_gap(s, m), s)
     s = re.sub(rf"(?<=[{_WIDE}])[ \t\u3000]+(?=[0-9A-Za-z])", "", s)
     return fix_paragraph(s).strip()
+
+
+def _quoted_gap(s: str, m: re.Match[str]) -> str:
+    """One space kept between two Chinese words inside 《》 or “” (a title, a slogan)."""
+    i, j = m.start(), m.end()
+    han = _HAN_CHAR.match(s, i - 1) and j < len(s) and _HAN_CHAR.match(s, j)
+    return " " if han and inside_quoted(s, i) else ""
 
 
 def infer_event_date(paragraph: str, issue_date: dt.date) -> dt.date | None:

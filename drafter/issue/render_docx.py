@@ -28,7 +28,16 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.run import Run
 
 from drafter.brieftext import join_attribution
+from drafter.issue.render_docx_print import (
+    autospace_off,
+    chinese,
+    font_table,
+    glue_attribution,
+    keep,
+    line_break_rules,
+)
 from drafter.issue.render_md import issue_line, masthead_date, total_line
+from drafter.profile import Fonts
 from drafter.schemas import Brief, Issue
 
 __all__ = [
@@ -165,12 +174,15 @@ def _border(paragraph: Any, side: str, *, color: str = "C00000", size: int = 12)
     pbdr.append(edge)
 
 
-def _setup_styles(doc: Any) -> None:
+def _setup_styles(doc: Any, fonts: Fonts) -> None:
     normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
+    normal.font.name = fonts.body[0]
     normal.font.size = SIZE_BODY
-    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    _set_fonts(normal.element.get_or_add_rPr(), fonts.body[0])
+    chinese(normal.element.get_or_add_rPr())
+    autospace_off(normal.element.get_or_add_pPr())
     fmt = normal.paragraph_format
+    fmt.widow_control = True  # no widow or orphan lines
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = LINE_PITCH
     fmt.space_before = Pt(0)
@@ -180,7 +192,7 @@ def _setup_styles(doc: Any) -> None:
     if rpr_default is not None:
         rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
         if rpr is not None:
-            _set_fonts(rpr, BODY_FONT)
+            _set_fonts(rpr, fonts.body[0])
             for tag in ("w:sz", "w:szCs"):
                 el = rpr.find(qn(tag))
                 if el is None:
@@ -189,9 +201,9 @@ def _setup_styles(doc: Any) -> None:
                     rpr.insert_element_before(el, *after)
                 el.set(qn("w:val"), str(int(SIZE_BODY.pt * 2)))
     for name, font, bold in (
-        ("Title", MASTHEAD_FONT, False),
-        ("Heading 1", HEADING_FONT, False),
-        ("Heading 2", HEADLINE_FONT, True),
+        ("Title", fonts.masthead[0], False),
+        ("Heading 1", fonts.heading[0], False),
+        ("Heading 2", fonts.headline[0], True),
     ):
         style = doc.styles[name]
         style.font.name = font
@@ -219,7 +231,7 @@ def _setup_styles(doc: Any) -> None:
         pf.keep_with_next = True
 
 
-def _setup_page(doc: Any) -> None:
+def _setup_page(doc: Any, fonts: Fonts) -> None:
     section = doc.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -238,11 +250,11 @@ def _setup_page(doc: Any) -> None:
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
     doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT, fonts.page_number[0])
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT, fonts.page_number[0])
 
 
-def _page_number(paragraph: Any, align: WD_ALIGN_PARAGRAPH) -> None:
+def _page_number(paragraph: Any, align: WD_ALIGN_PARAGRAPH, font: str) -> None:
     """``— N —`` with a PAGE field, 4号 宋体, one character in from the edge."""
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -250,9 +262,9 @@ def _page_number(paragraph: Any, align: WD_ALIGN_PARAGRAPH) -> None:
         fmt.right_indent = SIZE_PAGE_NUMBER
     else:
         fmt.left_indent = SIZE_PAGE_NUMBER
-    _font_run(paragraph, "— ", PAGE_NUMBER_FONT, SIZE_PAGE_NUMBER)
+    _font_run(paragraph, "— ", font, SIZE_PAGE_NUMBER)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1")):
-        run = _font_run(paragraph, "", PAGE_NUMBER_FONT, SIZE_PAGE_NUMBER)
+        run = _font_run(paragraph, "", font, SIZE_PAGE_NUMBER)
         if kind:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
@@ -264,28 +276,28 @@ def _page_number(paragraph: Any, align: WD_ALIGN_PARAGRAPH) -> None:
             run._element.append(instr)
         else:
             run.text = text
-    end = _font_run(paragraph, "", PAGE_NUMBER_FONT, SIZE_PAGE_NUMBER)
+    end = _font_run(paragraph, "", font, SIZE_PAGE_NUMBER)
     fld = OxmlElement("w:fldChar")
     fld.set(qn("w:fldCharType"), "end")
     end._element.append(fld)
-    _font_run(paragraph, " —", PAGE_NUMBER_FONT, SIZE_PAGE_NUMBER)
+    _font_run(paragraph, " —", font, SIZE_PAGE_NUMBER)
 
 
-def _masthead(doc: Any, issue: Issue) -> None:
+def _masthead(doc: Any, issue: Issue, fonts: Fonts) -> None:
     m = issue.masthead
     name = _styled(doc, "Title")
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _spacing(name, exact=None, before=12, after=12)
-    _font_run(name, m.name, MASTHEAD_FONT, SIZE_MASTHEAD, color=RED)
+    _font_run(name, m.name, fonts.masthead[0], SIZE_MASTHEAD, color=RED)
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _spacing(number)
-    _font_run(number, f"{issue_line(m)}{total_line(m)}", BODY_FONT, SIZE_BODY)
+    _font_run(number, f"{issue_line(m)}{total_line(m)}", fonts.body[0], SIZE_BODY)
     # Office on the left, date on the right, over the red rule.
     line = doc.add_paragraph()
     _spacing(line, after=12)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(_TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
-    _font_run(line, f"{m.office}\t{masthead_date(m)}", BODY_FONT, SIZE_BODY)
+    _font_run(line, f"{m.office}\t{masthead_date(m)}", fonts.body[0], SIZE_BODY)
     _border(line, "bottom", size=18)
 
 
@@ -297,23 +309,36 @@ def _heading(doc: Any, text: str, style: str, font: str, *, bold: bool) -> Any:
     return para
 
 
-def _body(doc: Any, text: str) -> None:
+def _body(doc: Any, text: str, font: str) -> Any:
     para = doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _spacing(para)
     _first_line_indent(para, 2)
-    _font_run(para, text, BODY_FONT, SIZE_BODY)
+    _font_run(para, text, font, SIZE_BODY)
+    return para
 
 
-def _brief(doc: Any, brief: Brief) -> None:
-    _heading(doc, brief.headline, "Heading 2", HEADLINE_FONT, bold=True)
+def _brief(doc: Any, brief: Brief, fonts: Fonts) -> None:
+    _heading(doc, brief.headline, "Heading 2", fonts.headline[0], bold=True)
     paras = list(brief.paragraphs)
-    paras[-1] = join_attribution(paras[-1], brief.attribution)
+    paras[-1] = glue_attribution(join_attribution(paras[-1], brief.attribution), brief.attribution)
     for text in paras:
-        _body(doc, text)
+        _body(doc, text, fonts.body[0])
 
 
-def _footer(doc: Any, issue: Issue) -> None:
+def _toc(doc: Any, toc: list[str], fonts: Fonts) -> None:
+    """目录提要 as printed: a bold heading and its lines in a ruled box, kept on one page."""
+    head = _heading(doc, "目录提要", "Heading 1", fonts.heading[0], bold=True)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paras = [head] + [_body(doc, line, fonts.body[0]) for line in toc]
+    for i, para in enumerate(paras):
+        for side in ("top", "left", "bottom", "right"):
+            _border(para, side, color="000000", size=6)
+        keep(para, with_next=i < len(paras) - 1)
+    _spacing(paras[-1], after=12)
+
+
+def _footer(doc: Any, issue: Issue, font: str) -> None:
     f = issue.footer
     names = "\u3000\u3000".join(
         x
@@ -327,7 +352,8 @@ def _footer(doc: Any, issue: Issue) -> None:
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _spacing(para, before=12)
-        _font_run(para, names, BODY_FONT, SIZE_BODY)
+        keep(para, with_next=bool(f.distribution))
+        _font_run(para, names, font, SIZE_BODY)
     if f.distribution:
         # 版记: 4号 仿宋 between two black rules.
         for i, group in enumerate(f.distribution):
@@ -340,31 +366,33 @@ def _footer(doc: Any, issue: Issue) -> None:
                 _border(para, "top", color="000000", size=6)
             if i == len(f.distribution) - 1:
                 _border(para, "bottom", color="000000", size=6)
-            _font_run(para, text, BODY_FONT, SIZE_PAGE_NUMBER)
+            keep(para, with_next=i < len(f.distribution) - 1)  # 版记 stays together
+            _font_run(para, text, font, SIZE_PAGE_NUMBER)
 
 
-def render_docx(issue: Issue, toc: list[str]) -> bytes:
-    """The .docx bytes of ``issue`` with ``toc`` as its 目录提要."""
+def render_docx(issue: Issue, toc: list[str], fonts: Fonts | None = None) -> bytes:
+    """The .docx bytes of ``issue`` with ``toc`` as its 目录提要, set in ``fonts``."""
+    fonts = fonts or Fonts()
     doc = Document()
-    _setup_styles(doc)
-    _setup_page(doc)
+    _setup_styles(doc, fonts)
+    _setup_page(doc, fonts)
+    font_table(doc, fonts)
+    line_break_rules(doc)
     m = issue.masthead
     doc.core_properties.title = f"{m.name} {issue_line(m)}{total_line(m)}"
     doc.core_properties.author = m.office
-    _masthead(doc, issue)
+    _masthead(doc, issue, fonts)
     if toc:
-        _heading(doc, "目录提要", "Heading 1", HEADING_FONT, bold=False)
-        for line in toc:
-            _body(doc, line)
+        _toc(doc, toc, fonts)
     for lead in issue.leads:
-        _brief(doc, lead)
+        _brief(doc, lead, fonts)
     for section in issue.sections:
         if not section.briefs:
             continue
-        _heading(doc, section.title, "Heading 1", HEADING_FONT, bold=False)
+        _heading(doc, section.title, "Heading 1", fonts.heading[0], bold=False)
         for brief in section.briefs:
-            _brief(doc, brief)
-    _footer(doc, issue)
+            _brief(doc, brief, fonts)
+    _footer(doc, issue, fonts.body[0])
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -12,18 +12,33 @@ __all__ = ["render_html"]
 
 _CSS = """
 body { max-width: 42em; margin: 2em auto; padding: 0 1em; line-height: 1.8;
-       font: 16pt/1.8 "仿宋_GB2312", "FangSong", "STFangsong", serif; }
+       font: 16pt/1.8 "仿宋_GB2312", "仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC", serif; }
 header { text-align: center; border-bottom: 2px solid #c00000; padding-bottom: .5em; }
-header h1 { color: #c00000; font-family: "方正小标宋简体", "STZhongsong", serif;
+header h1 { color: #c00000; font-family: "方正小标宋简体", "华文中宋", "STZhongsong", "宋体",
+            "Noto Serif CJK SC", serif;
             font-size: 36pt; font-weight: normal; margin: .2em 0; }
 header .office { display: flex; justify-content: space-between; }
-h2 { font-family: "黑体", "SimHei", sans-serif; font-size: 16pt; font-weight: normal; }
-h3, h2.lead { font-family: "楷体_GB2312", "KaiTi", serif; font-weight: bold;
+h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 16pt;
+     font-weight: normal; }
+nav { border: 1px solid #000; padding: 0 1em .5em; }
+nav h2 { font-weight: bold; text-align: center; }
+nav ul { list-style: none; padding-left: 2em; margin: 0; }
+.attr { white-space: nowrap; }
+h3, h2.lead { font-family: "楷体_GB2312", "楷体", "KaiTi", "Noto Serif CJK SC", serif; font-weight: bold;
               text-align: center; font-size: 16pt; }
 p { text-indent: 2em; margin: 0; text-align: justify; }
 footer { margin-top: 2em; border-top: 1px solid #000; font-size: 14pt; }
 footer p { text-indent: 0; }
 """
+
+
+def _last(text: str, attribution: str | None) -> str:
+    """The last paragraph, its attribution kept on one line with the two characters before it."""
+    i = text.rfind("（")
+    if not attribution or i < 0 or not text.endswith("）"):
+        return escape(text)
+    i = max(0, i - 2)
+    return f'{escape(text[:i])}<span class="attr">{escape(text[i:])}</span>'
 
 
 def _brief(brief: Brief, tag: str, cls: str = "") -> list[str]:
@@ -33,7 +48,8 @@ def _brief(brief: Brief, tag: str, cls: str = "") -> list[str]:
     return [
         "<article>",
         f"<{tag}{attr}>{escape(brief.headline)}</{tag}>",
-        *(f"<p>{escape(p)}</p>" for p in paras),
+        *(f"<p>{escape(p)}</p>" for p in paras[:-1]),
+        f"<p>{_last(paras[-1], brief.attribution)}</p>",
         "</article>",
     ]
 

@@ -7,6 +7,12 @@ pydantic model and the answer validated here: with a pydantic class, ChatOpenAI'
 ``json_schema`` path validates inside the openai client and a bad answer's raw text
 is lost, which the repair loop needs. Built chains are reused across calls.
 
+The answer is parsed leniently where that is safe: ``<think>`` blocks, code fences and
+commentary around one complete JSON object are dropped; truncated JSON is never
+completed. An answer cut off by the length limit is asked again once with twice the
+``max_tokens``. Only answers that pass the schema stay in the response cache; the
+caller drops one it finds unusable with :meth:`CallStats.forget`.
+
 A malformed or schema-violating answer raises
 :class:`~drafter.errors.OutputValidationError` with the raw text; an endpoint failure
 is translated by :func:`drafter.model.providers.model_error`.
@@ -58,6 +64,15 @@ class CallStats:
     model: str | None = None
     prompt_id: str | None = None
     prompt_version: str | None = None
+    # (cache, key) of the response-cache entries these answers came from or went to.
+    entries: list[tuple[Any, str]] = field(default_factory=list, repr=False)
+
+    def forget(self) -> None:
+        """Drop these answers from the response cache: the caller found them unusable."""
+        from drafter.model.cache import forget_entries
+
+        forget_entries(self.entries)
+        self.entries.clear()
 
     @property
     def raw_output(self) -> str:
@@ -73,6 +88,7 @@ class CallStats:
             model=self.model or other.model,
             prompt_id=self.prompt_id or other.prompt_id,
             prompt_version=self.prompt_version or other.prompt_version,
+            entries=[*self.entries, *other.entries],
         )
 
 
@@ -216,47 +232,55 @@ def call_structured(
     references: Sequence[str] = (),
     chat_model: BaseChatModel | None = None,
 ) -> tuple[M, CallStats]:
-    """Run ``prompt | model.with_structured_output(schema)`` once and validate the answer."""
-    from drafter.model.cache import forget_entries, track_hits
+    """Run ``prompt | model.with_structured_output(schema)`` once and validate the answer.
 
+    An answer cut off by the length limit is asked again once with twice the
+    ``max_tokens``; only an answer that passes ``schema`` stays in the response cache.
+    """
     disable_telemetry()
     prompt.check_variables(variables)
     shots = list(examples) if examples else prompt.examples
     model = chat_model if chat_model is not None else build_chat_model(config)
-    template, chain = _chain(prompt, shots, schema, config.method, references, model)
     stats = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
-    with track_hits() as hits:
-        try:
-            out: dict[str, Any] = chain.invoke({k: str(v) for k, v in variables.items()})  # type: ignore[assignment]
-        except Exception as exc:
-            err = model_error(exc, config)
-            if err is None:
-                raise
-            raise err from exc
-    raw = out["raw"] if isinstance(out, dict) else out
-    raw_text = _raw_text(raw)
-    stats.raw_outputs.append(raw_text)
-    stats.cache_hits = hits.hits
-    stats.calls = 0 if hits.hits else 1
-    if not hits.hits:
-        stats.usage = _usage(raw, template, variables, raw_text)
+    inputs = {k: str(v) for k, v in variables.items()}
+    answer = _ask(prompt, shots, schema, config, references, model, inputs, stats)
+    if answer.cut_off and chat_model is None:
+        stats.forget()  # the cut-off answer, or the retry would be served it
+        bigger = config.model_copy(update={"max_tokens": min(2 * config.max_tokens, 65536)})
+        log.info(
+            "%s: answer cut off at max_tokens=%d, asking once more", prompt.label, config.max_tokens
+        )
+        model = build_chat_model(bigger)
+        answer = _ask(prompt, shots, schema, bigger, references, model, inputs, stats)
+    usage = {
+        "prompt_tokens": stats.usage.prompt_tokens,
+        "completion_tokens": stats.usage.completion_tokens,
+        "estimated": int(stats.usage.estimated),
+        "calls": stats.calls,
+    }
+    if answer.cut_off:
+        stats.forget()
+        raise OutputValidationError(
+            f"模型输出被长度上限截断（{stats.calls} 次请求，上限 {answer.max_tokens} 个 token）",
+            raw_output=answer.text,
+            attempts=1,
+            usage=usage,
+            hint="材料可能过长：可删去与活动无关的部分后重试，或换用输出上限更大的模型",
+            prompt=prompt.label,
+            stats=stats,
+        )
     try:
         # Parse the raw text strictly: LangChain's JSON parser accepts truncated
         # JSON (it is built for streaming), which would pass a cut-off answer.
-        result = schema.model_validate(_strict_json(raw_text))
+        result = schema.model_validate(_strict_json(answer.text))
     except (ValidationError, ValueError) as exc:
-        forget_entries(hits)  # never serve a bad answer from the cache again
+        stats.forget()  # never serve a bad answer from the cache again
         raise OutputValidationError(
             f"模型输出不符合 {schema.__name__} 格式：{_describe(exc)}",
-            raw_output=raw_text,
+            raw_output=answer.text,
             attempts=1,
-            usage={
-                "prompt_tokens": stats.usage.prompt_tokens,
-                "completion_tokens": stats.usage.completion_tokens,
-                "estimated": int(stats.usage.estimated),
-                "calls": stats.calls,
-            },
-            hint="可重试或交给修复步骤；若反复出现，换用 --structured-output function_calling 或 json_mode",
+            usage=usage,
+            hint="可重试或交给修复步骤；若反复出现，换用 --method function_calling 或 --method json_mode",
             prompt=prompt.label,
             stats=stats,
         ) from exc
@@ -264,7 +288,70 @@ def call_structured(
     return result, stats
 
 
+@dataclass
+class _Answer:
+    text: str
+    cut_off: bool
+    max_tokens: int
+
+
+def _ask(
+    prompt: PromptTemplateFile,
+    shots: Sequence[PromptExample],
+    schema: type[BaseModel],
+    config: ModelConfig,
+    references: Sequence[str],
+    model: BaseChatModel,
+    inputs: dict[str, str],
+    stats: CallStats,
+) -> _Answer:
+    """One model call, its cost added to ``stats``; a cut-off answer is flagged, not parsed."""
+    import openai
+
+    from drafter.model.cache import track_hits
+
+    template, chain = _chain(prompt, shots, schema, config.method, references, model)
+    with track_hits() as hits:
+        try:
+            out: Any = chain.invoke(inputs)
+        except openai.LengthFinishReasonError as exc:
+            # json_schema / json_mode: the openai client refuses to parse a cut-off answer.
+            stats.calls += 1
+            stats.usage = stats.usage + _completion_usage(exc.completion)
+            return _Answer(_completion_text(exc.completion), True, config.max_tokens)
+        except Exception as exc:
+            err = model_error(exc, config)
+            if err is None:
+                raise
+            raise err from exc
+    stats.entries.extend(hits.entries)
+    raw = out["raw"] if isinstance(out, dict) else out
+    raw_text = _raw_text(raw)
+    stats.raw_outputs.append(raw_text)
+    stats.cache_hits += hits.hits
+    if not hits.hits:
+        stats.calls += 1
+        stats.usage = stats.usage + _usage(raw, template, inputs, raw_text)
+    finish = (getattr(raw, "response_metadata", None) or {}).get("finish_reason")
+    return _Answer(raw_text, finish == "length", config.max_tokens)
+
+
+def _completion_usage(completion: Any) -> TokenUsage:
+    usage = getattr(completion, "usage", None)
+    return TokenUsage(
+        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+    )
+
+
+def _completion_text(completion: Any) -> str:
+    choices = getattr(completion, "choices", None) or []
+    message = getattr(choices[0], "message", None) if choices else None
+    return str(getattr(message, "content", "") or "")
+
+
 _FENCE = re.compile(r"^```(?:json|JSON)?\s*\n?(.*?)\n?```$", re.DOTALL)
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL)
 
 
 def _strict_json(text: str) -> Any:
@@ -272,7 +359,8 @@ def _strict_json(text: str) -> Any:
 
     Truncated JSON is never completed (LangChain's streaming parser would).
     """
-    body = text.strip()
+    # Reasoning models (DeepSeek-R1, QwQ) think aloud before answering.
+    body = _THINK.sub("", text).strip()
     fenced = _FENCE.match(body)
     if fenced:
         body = fenced.group(1).strip()
@@ -280,13 +368,23 @@ def _strict_json(text: str) -> Any:
         raise ValueError("模型没有输出内容")
     try:
         return json.loads(body)
-    except ValueError:
+    except ValueError as exc:
+        # Some models wrap the object in sentences (or a fence amid them); take the
+        # first complete object.
+        decoder = json.JSONDecoder()
         start = body.find("{")
-        if start <= 0:
-            raise
-        # Some local models wrap the object in a sentence; take it if it is complete.
-        value, _end = json.JSONDecoder().raw_decode(body[start:])
-        return value
+        for _ in range(20):
+            if start < 0:
+                break
+            try:
+                value, _end = decoder.raw_decode(body, start)
+            except ValueError:
+                start = body.find("{", start + 1)
+                continue
+            if isinstance(value, dict):
+                return value
+            start = body.find("{", start + 1)
+        raise exc
 
 
 def _describe(exc: Exception) -> str:

@@ -28,7 +28,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -101,14 +101,15 @@ def note_entry(cache: ResponseCache, key: str) -> None:
         counter.entries.append((cache, key))
 
 
-def forget_entries(counter: HitCounter) -> None:
-    """Delete the response-cache entries touched in ``counter``'s context.
+def forget_entries(entries: HitCounter | Iterable[tuple[ResponseCache, str]]) -> None:
+    """Delete response-cache entries (those touched in a :class:`HitCounter`'s context).
 
-    Called when an answer fails validation: a re-run must ask the model again
-    rather than replay the same bad answer. Recordings are kept (replay must
-    reproduce failures too).
+    Called when an answer fails validation or proves unusable: a retry or re-run must
+    ask the model again rather than replay the same bad answer. Recordings are kept
+    (replay must reproduce failures too).
     """
-    for cache, key in counter.entries:
+    items = entries.entries if isinstance(entries, HitCounter) else entries
+    for cache, key in list(items):
         cache.delete(key)
 
 

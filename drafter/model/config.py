@@ -23,7 +23,7 @@ is validated by drafter anyway.
 
 Resolution order of every setting (:meth:`ModelConfig.resolve`): flags > environment
 (``DRAFTER_MODEL``, ``DRAFTER_BASE_URL``, ``DRAFTER_API_KEY``,
-``DRAFTER_STRUCTURED_OUTPUT``; then ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``) > the
+``DRAFTER_STRUCTURED_OUTPUT``, ``DRAFTER_TIMEOUT`` — the deadline per brief; then ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``) > the
 profile's ``[model]`` table. No model, or the model ``offline``, means the offline
 engine.
 
@@ -99,7 +99,13 @@ class ModelConfig(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = Field(default=None, repr=False)
     method: Method = "json_schema"
-    timeout: float = Field(default=60.0, gt=0)
+    timeout: float = Field(default=60.0, gt=0, description="seconds per request")
+    deadline: float | None = Field(
+        default=None, gt=0, description="seconds for a whole brief, retries included"
+    )
+    max_tokens: int = Field(
+        default=4096, ge=16, le=65536, description="answer bound; doubled once if cut off"
+    )
     max_retries: int = Field(default=3, ge=0, le=10)
     temperature: float = Field(default=0.2, ge=0, le=2)
     context_tokens: int = Field(default=8000, ge=256)
@@ -171,6 +177,7 @@ class ModelConfig(BaseModel):
             "api_key": SecretStr(key) if key else None,
             "method": str(chosen_method),
             "timeout": ms.timeout,
+            "deadline": env_setting("DRAFTER_TIMEOUT"),
             "max_retries": ms.max_retries,
             "temperature": ms.temperature,
             "context_tokens": ms.context_tokens,
@@ -200,6 +207,7 @@ class ModelConfig(BaseModel):
             "api_key_set": self.api_key is not None,
             "method": self.method,
             "timeout": self.timeout,
+            "deadline": self.deadline,
             "max_retries": self.max_retries,
             "recording_mode": self.recording_mode,
         }

@@ -9,6 +9,8 @@ table, the resolution order — is :mod:`drafter.model.config`.
 Retries: the openai client retries 408/409/429/5xx, timeouts and dropped
 connections ``max_retries`` times with exponential backoff (0.5 s doubling to 8 s,
 jittered) and honours ``Retry-After``; drafter does not add a second retry layer.
+Every answer passes :mod:`drafter.model.transport` (size bound, not-a-completion
+answers, the per-brief deadline), whose faults :func:`model_error` words in Chinese.
 LangSmith tracing is forced off (no telemetry).
 
 LangChain and openai are imported inside functions only: importing
@@ -27,6 +29,7 @@ from pydantic import SecretStr
 
 from drafter.errors import ConfigError, DrafterError, ModelError
 from drafter.model.config import METHODS, OFFLINE, Method, ModelConfig, RecordMode
+from drafter.model.transport import FAULT_HEADER, MAX_RESPONSE_BYTES, bounded_http_client
 
 if TYPE_CHECKING:
     from langchain_core.caches import BaseCache
@@ -71,6 +74,10 @@ _TRANSPORT_KWARGS = frozenset(
         "request_timeout",
         "timeout",
         "max_retries",
+        # An output bound, not part of the question: a retry with a larger bound after
+        # a cut-off answer asks the same thing (only valid answers are ever stored).
+        "max_tokens",
+        "max_completion_tokens",
         "http_client",
         "http_async_client",
         "openai_organization",
@@ -264,26 +271,21 @@ def _build(config: ModelConfig) -> BaseChatModel:
         "timeout": config.timeout,
         "max_retries": config.max_retries,
         "temperature": config.temperature,
+        "max_tokens": config.max_tokens,
         "cache": _make_cache(config) or False,
     }
+    # Plain HTTP (a local server, the test stub) never uses TLS; building the
+    # default TLS context costs ~0.2 s per client, so skip it.
+    plain = bool(base_url and base_url.startswith("http://"))
+    # Every answer is size-bounded and checked, under the brief's deadline.
+    kwargs["http_client"] = bounded_http_client(verify=not plain)
     if base_url:
         kwargs["base_url"] = base_url
-        if base_url.startswith("http://"):
-            # Plain HTTP (a local server, the test stub) never uses TLS; building the
-            # default TLS context costs ~0.2 s per client, so skip it.
+        if plain:
             import openai
 
-            kwargs["http_client"] = _plain_http_client()
             kwargs["http_async_client"] = openai.DefaultAsyncHttpxClient(verify=False)
     return ChatOpenAI(**kwargs)
-
-
-@functools.cache
-def _plain_http_client() -> Any:
-    """One pooled client for every plain-HTTP endpoint (timeouts are set per request)."""
-    import openai
-
-    return openai.DefaultHttpxClient(verify=False)
 
 
 def clear_built_models() -> None:
@@ -305,6 +307,9 @@ def model_error(exc: BaseException, config: ModelConfig) -> DrafterError | None:
         return None
     where = config.base_url or "https://api.openai.com/v1"
     ctx: dict[str, Any] = {"model": config.model, "base_url": where}
+    fault = _fault_of(exc)
+    if fault is not None:
+        return _fault_error(fault, config, where, ctx)
     if isinstance(exc, openai.APITimeoutError):
         return ModelError(
             f"模型接口超时（{config.timeout:g} 秒，已重试 {config.max_retries} 次）：{where}",
@@ -338,7 +343,7 @@ def model_error(exc: BaseException, config: ModelConfig) -> DrafterError | None:
         return ModelError(
             f"模型接口拒绝了请求（HTTP 400）：{redact(_api_message(exc), secrets)}",
             hint="若提示不支持 response_format 或 json_schema，请改用 "
-            "--structured-output function_calling 或 json_mode",
+            "--method function_calling 或 --method json_mode",
             **ctx,
         )
     if isinstance(exc, openai.APIStatusError):
@@ -348,7 +353,44 @@ def model_error(exc: BaseException, config: ModelConfig) -> DrafterError | None:
             **ctx,
         )
     return ModelError(
-        f"调用模型失败：{type(exc).__name__}", hint="请稍后重试，或查看 --verbose 日志", **ctx
+        f"调用模型失败：{type(exc).__name__}", hint="请稍后重试，或加 --debug 查看详情", **ctx
+    )
+
+
+def _fault_of(exc: BaseException) -> str | None:
+    """The fault the bounded transport marked on this error's response, if any."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    return headers.get(FAULT_HEADER) if headers is not None else None
+
+
+def _fault_error(fault: str, config: ModelConfig, where: str, ctx: dict[str, Any]) -> ModelError:
+    from drafter.model.transport import current_deadline
+
+    if fault == "deadline":
+        limit = current_deadline()
+        done = f"（已发出 {limit.requests} 次请求，用时 {limit.spent:.1f} 秒）" if limit else ""
+        seconds = limit.seconds if limit else config.deadline or config.timeout
+        return ModelError(
+            f"模型在 {seconds:g} 秒时限内没有完成这篇稿件{done}：{where}",
+            hint="检查模型服务是否正常，或用 --timeout 放宽时限（环境变量 DRAFTER_TIMEOUT）",
+            **ctx,
+        )
+    if fault == "oversize":
+        return ModelError(
+            f"模型应答超过 {MAX_RESPONSE_BYTES // (1024 * 1024)} MB 上限，已放弃：{where}",
+            hint="模型或接口输出异常，请检查 --base-url 指向的服务，或换用其他模型",
+            **ctx,
+        )
+    what = {
+        "html": "一个 HTML 网页",
+        "not_json": "不是 JSON 的内容",
+        "no_choices": "没有任何结果的应答（choices 为空）",
+    }.get(fault, "无法识别的应答")
+    return ModelError(
+        f"模型接口返回了{what}，而不是模型的回答（重试 {config.max_retries} 次后仍然如此）：{where}",
+        hint="请检查 --base-url 是否为 OpenAI 兼容接口地址（通常以 /v1 结尾），以及中间的代理或网关",
+        **ctx,
     )
 
 

@@ -23,6 +23,7 @@ import re
 
 from drafter.brieftext import split_attribution
 from drafter.errors import InputError
+from drafter.guard.context_dates import completed_days
 from drafter.guard.injection import strip_injections
 from drafter.offline.first_person import (
     LeadDate,
@@ -197,12 +198,13 @@ def _choose_lead(
     cands: list[Sentence], text: str, received: dt.date | None, year_hint: int | None
 ) -> tuple[int, LeadDate]:
     eventful = False  # has an undated sentence told of an event already?
+    months = {d.start: d.month for d in completed_days(text)}
     for i, c in enumerate(cands[:_DATED_WINDOW]):
         # Past the opening sentences, only a background preamble (近年来……, no event
         # of its own) may be skipped: an undated account of the event must not be lost.
         if i >= _LEAD_WINDOW and eventful:
             break
-        lead = rewrite_lead(c.text, received, year_hint)
+        lead = rewrite_lead(_with_month(c.text, text, months), received, year_hint)
         if lead:
             return i, lead
         eventful = eventful or bool(_EVENT.search(c.text))
@@ -219,6 +221,18 @@ def _choose_lead(
     if _BACKGROUND.match(cands[i].text):
         return i, LeadDate(cands[i].text, None, False)  # 近年来…… needs no 近日 in front
     return i, vague_lead(cands[i].text)
+
+
+def _with_month(sentence: str, text: str, months: dict[int, int | None]) -> str:
+    """``sentence`` opening with a bare day (``23日，……``) given the month the report
+    set before it (``11月23日，……``; the guard accepts it on the same evidence)."""
+    day = _BARE_DAY.match(sentence)
+    at = text.find(sentence)
+    month = months.get(at + day.start(1)) if day and at >= 0 else None
+    return f"{month}月{sentence}" if month else sentence
+
+
+_BARE_DAY = re.compile(r"\s*(\d{1,2})日")
 
 
 def _trim(text: str, limit: int) -> str:
@@ -296,7 +310,31 @@ def _paragraphs(selected: list[Sentence], max_paras: int) -> list[str]:
         keys = range(1, len(paras) - 1) if len(paras) > 2 else range(1)
         i = min(keys, key=lambda k: len(paras[k]) + len(paras[k + 1]))
         paras[i : i + 2] = [paras[i] + paras[i + 1]]
+    paras = [_drop_stray_brackets(p) for p in paras]
     return [p if _TERMINAL.search(p) else p + "。" for p in paras]
+
+
+_PAIRS = {"）": "（", ")": "(", "》": "《", "】": "【", "”": "“"}
+
+
+def _drop_stray_brackets(text: str) -> str:
+    """``text`` without brackets that have no partner (“一项举措）。” from a page's
+    leftovers): a stray bracket is a typo the linter would reject, not content."""
+    if all(text.count(closer) == text.count(opener) for closer, opener in _PAIRS.items()):
+        return text  # the usual case; an out-of-order pair is left to the linter
+    openers = set(_PAIRS.values())
+    stack: list[int] = []
+    stray: set[int] = set()
+    for i, c in enumerate(text):
+        if c in openers:
+            stack.append(i)
+        elif c in _PAIRS:
+            if stack and text[stack[-1]] == _PAIRS[c]:
+                stack.pop()
+            else:
+                stray.add(i)
+    stray.update(stack)
+    return "".join(c for i, c in enumerate(text) if i not in stray)
 
 
 def draft_offline(report: Report, profile: Profile | None = None) -> Brief:

@@ -2,13 +2,28 @@
 
 :class:`Store` is the database (:mod:`drafter.store.database`); the operations editors
 run over it are :mod:`drafter.store.workflow`; what the store teaches (stats, eval
-export, few-shot examples) is :mod:`drafter.store.feedback`; its row types are
+export, few-shot examples) is :mod:`drafter.store.feedback`; an issue's draft → publish life is
+:mod:`drafter.store.issues`; the accept gate is :mod:`drafter.store.gate`; its row types are
 :mod:`drafter.store.records`.
 """
 
+from drafter.store.contributors import draft_status, feedback_markdown, org_feedback
 from drafter.store.database import Store, resolve_db_path
 from drafter.store.diff import brief_text, format_diff, sentence_diff
 from drafter.store.feedback import export_evals, parse_since, stats
+from drafter.store.issues import (
+    add_briefs,
+    get_issue,
+    issue_events,
+    list_issues,
+    new_issue,
+    place_brief,
+    remove_brief,
+    set_issue_meta,
+    set_lead,
+)
+from drafter.store.metadata import correct_draft, correct_report
+from drafter.store.publish import preview_issue, publish_issue, reopen_issue, set_toc_line
 from drafter.store.records import (
     DRAFT_STATUSES,
     STATUS_ZH,
@@ -17,14 +32,16 @@ from drafter.store.records import (
     DraftRecord,
     DraftStatus,
     EventRecord,
+    IssueRecord,
+    PublishResult,
     RevisionRecord,
     StoredReport,
 )
+from drafter.store.word import export_docx, import_docx
 from drafter.store.workflow import (
     ReviseResult,
     SubmitResult,
     accept,
-    issue_from_store,
     redraft,
     reject,
     revise,
@@ -40,22 +57,43 @@ __all__ = [
     "DraftRecord",
     "DraftStatus",
     "EventRecord",
+    "IssueRecord",
+    "PublishResult",
     "ReviseResult",
     "RevisionRecord",
     "Store",
     "StoredReport",
     "SubmitResult",
     "accept",
+    "add_briefs",
     "brief_text",
+    "correct_draft",
+    "correct_report",
+    "draft_status",
+    "export_docx",
     "export_evals",
+    "feedback_markdown",
     "format_diff",
-    "issue_from_store",
+    "get_issue",
+    "import_docx",
+    "issue_events",
+    "list_issues",
+    "new_issue",
+    "org_feedback",
     "parse_since",
+    "place_brief",
+    "preview_issue",
+    "publish_issue",
     "redraft",
     "reject",
+    "remove_brief",
+    "reopen_issue",
     "resolve_db_path",
     "revise",
     "sentence_diff",
+    "set_issue_meta",
+    "set_lead",
+    "set_toc_line",
     "stats",
     "submit",
     "submit_report",

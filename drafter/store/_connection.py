@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from drafter.errors import LockedError, StoreError
-from drafter.store.migrations import load_migrations
+from drafter.store.migrations import Migration, load_migrations
 
 __all__ = ["DEFAULT_TIMEOUT", "Database", "current_user", "resolve_db_path", "utc_now"]
 
@@ -179,6 +179,33 @@ class Database:
         row = self._query("SELECT MAX(version) AS v FROM schema_version")[0]
         return int(row["v"] or 0)
 
+    def _apply(self, mig: Migration) -> None:
+        """One migration in one transaction; foreign keys checked before it commits."""
+        with self.transaction() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            # Re-read inside the write lock: another process may have migrated.
+            done = conn.execute("SELECT 1 FROM schema_version WHERE version = ?", (mig.version,))
+            if done.fetchone():
+                return
+            for statement in mig.statements():
+                conn.execute(statement)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StoreError(
+                    f"数据库升级到结构版本 {mig.version} 时发现 {len(broken)} 处失效的引用，"
+                    f"已撤销本次升级：{self.path}",
+                    hint="请保留该文件并联系维护者；升级前的数据没有改动",
+                    path=str(self.path),
+                )
+            conn.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (mig.version, mig.name, utc_now()),
+            )
+            log.info("applied migration %04d_%s to %s", mig.version, mig.name, self.path)
+
     def migrate(self, target_version: int | None = None) -> int:
         """Apply pending migrations, each in its own transaction; the resulting version."""
         migrations = load_migrations()
@@ -193,25 +220,16 @@ class Database:
             )
         if current >= target:
             return current
-        for mig in migrations:
-            if mig.version > target:
-                break
-            with self.transaction() as conn:
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
-                # Re-read inside the write lock: another process may have migrated.
-                done = conn.execute(
-                    "SELECT 1 FROM schema_version WHERE version = ?", (mig.version,)
-                )
-                if done.fetchone():
-                    continue
-                for statement in mig.statements():
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    (mig.version, mig.name, utc_now()),
-                )
-                log.info("applied migration %04d_%s to %s", mig.version, mig.name, self.path)
+        # Foreign keys are off while migrating so a step may rebuild a referenced table;
+        # each step checks them before it commits. (The pragma is a no-op in a txn.)
+        with self._translated("升级数据库"):
+            self._conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for mig in migrations:
+                if mig.version > target:
+                    break
+                self._apply(mig)
+        finally:
+            with self._translated("升级数据库"):
+                self._conn.execute("PRAGMA foreign_keys = ON")
         return self.schema_version()

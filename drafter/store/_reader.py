@@ -44,7 +44,8 @@ class Reader(Database):
                 hint="用 drafter queue 查看待处理稿件的编号",
                 draft_id=draft_id,
             )
-        return draft_from_row(rows[0])
+        revs = self.revisions(draft_id)
+        return draft_from_row(rows[0], revs[-1] if revs else None)
 
     def list_drafts(
         self,
@@ -67,7 +68,9 @@ class Reader(Database):
             where.append("d.created_at >= ?")
             params.append(since)
         sql = _DRAFT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"
-        return [draft_from_row(r) for r in self._query(sql, params)]
+        rows = self._query(sql, params)
+        latest = self.latest_revisions() if any(r["revision_count"] for r in rows) else {}
+        return [draft_from_row(r, latest.get(r["id"])) for r in rows]
 
     def drafts_for_content(self, content_id: str) -> list[int]:
         """Ids of drafts whose report has this content id (the same text submitted before)."""

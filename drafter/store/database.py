@@ -14,8 +14,8 @@ of overwriting another editor's work.
 Draft lifecycle (``drafts.status``)::
 
     submitted ─► drafted ─► revised ─► accepted ─► (published: issue recorded)
-        │           │  ▲        │  ▲
-        ▼           │  └ redraft│  └ revise again
+        │           │  ▲        │  ▲      │
+        ▼           │  └ redraft│  └──────┴ revise again (accepted: back to review)
       failed ───────┘           └──────────► rejected  (from any undecided state)
 """
 
@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from drafter.errors import ConflictError, NotFoundError
-from drafter.schemas import Brief, Finding, Issue, Report
+from drafter.schemas import Brief, Finding, Report
 from drafter.store._connection import DEFAULT_TIMEOUT, current_user, resolve_db_path, utc_now
 from drafter.store._reader import Reader
 from drafter.store.records import (
     DRAFTABLE,
+    EDITABLE,
     REVISABLE,
     STATUS_ZH,
     UNDECIDED,
@@ -261,12 +262,16 @@ class Store(Reader):
         diff: list[dict[str, Any]],
         findings: Sequence[Finding],
         edit_ratio: float,
+        extra: dict[str, Any] | None = None,
         actor: str | None = None,
     ) -> RevisionRecord:
-        """Store an editor's revision; the draft becomes 'revised' at a new version."""
+        """Store an editor's revision; the draft becomes 'revised' at a new version.
+
+        ``extra`` adds to the event (notes from a Word file's comments, its name).
+        """
         editor = actor or current_user()
         with self.transaction() as conn:
-            row = self._claim(conn, draft_id, expected_version, REVISABLE, "修改")
+            row = self._claim(conn, draft_id, expected_version, EDITABLE, "修改")
             number = int(
                 conn.execute(
                     "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE draft_id = ?",
@@ -303,6 +308,7 @@ class Store(Reader):
                     "edit_ratio": edit_ratio,
                     "changed_sentences": sum(1 for op in diff if op.get("op") != "equal"),
                     "errors": sum(1 for f in findings if f.severity == "error"),
+                    **(extra or {}),
                 },
                 actor=editor,
             )
@@ -317,9 +323,13 @@ class Store(Reader):
         expected_version: int | None,
         reason: str | None = None,
         edit_ratio: float | None = None,
+        detail: dict[str, Any] | None = None,
         actor: str | None = None,
     ) -> DraftRecord:
-        """Accept (with the final edit ratio) or reject (with a reason) a draft."""
+        """Accept (with the final edit ratio) or reject (with a reason) a draft.
+
+        ``detail`` adds to the event (a forced accept records its reason and the errors).
+        """
         editor = actor or current_user()
         allowed: tuple[DraftStatus, ...] = REVISABLE if decision == "accept" else UNDECIDED
         action = "采用" if decision == "accept" else "退回"
@@ -345,50 +355,7 @@ class Store(Reader):
                 "accepted" if decision == "accept" else "rejected",
                 draft_id=draft_id,
                 report_id=row["report_id"],
-                detail={"reason": reason, "edit_ratio": edit_ratio},
+                detail={"reason": reason, "edit_ratio": edit_ratio, **(detail or {})},
                 actor=editor,
             )
         return self.get_draft(draft_id)
-
-    def record_issue(
-        self, issue: Issue, brief_ids: Sequence[int], *, actor: str | None = None
-    ) -> int:
-        """Record a built issue and mark its drafts published, in one transaction.
-
-        ``brief_ids`` are draft ids in print order; each must be accepted and not yet
-        published, else :class:`ConflictError` and nothing is recorded.
-        """
-        m = issue.masthead
-        with self.transaction() as conn:
-            rows = [self._claim(conn, i, None, ("accepted",), "刊发") for i in brief_ids]
-            cur = conn.execute(
-                "SELECT id FROM issues WHERE year = ? AND number = ?", (m.year, m.number)
-            )
-            if cur.fetchone():
-                raise ConflictError(
-                    f"{m.year}年第{m.number}期已经记录过",
-                    hint="请用 --number 指定新的期号",
-                    year=m.year,
-                    number=m.number,
-                )
-            cur = conn.execute(
-                "INSERT INTO issues (year, number, total, issue_date, issue_json, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (m.year, m.number, m.total, m.date.isoformat(), issue.model_dump_json(), utc_now()),
-            )
-            issue_id = int(cur.lastrowid or 0)
-            for position, row in enumerate(rows):
-                conn.execute(
-                    "INSERT INTO issue_briefs (issue_id, draft_id, position) VALUES (?, ?, ?)",
-                    (issue_id, row["id"], position),
-                )
-                self._bump(conn, row["id"], row["version"], "published_issue_id = ?", (issue_id,))
-                self._event(
-                    conn,
-                    "published",
-                    draft_id=row["id"],
-                    report_id=row["report_id"],
-                    detail={"issue_id": issue_id, "year": m.year, "number": m.number},
-                    actor=actor,
-                )
-        return issue_id

@@ -119,6 +119,11 @@ def stats(store: Store, *, since: str | None = None) -> dict[str, Any]:
         "revised": sum(1 for d in drafts if d.revision_count > 0),
         "rejected": rejected,
         "pending": sum(counts[s] for s in ("submitted", "drafted", "revised")),
+        "pending_with_errors": [
+            {"draft_id": d.id, "headline": d.headline, "error_count": d.current_errors}
+            for d in drafts
+            if d.status in ("drafted", "revised") and d.current_errors
+        ],
         "published": sum(1 for d in drafts if d.published_issue_id is not None),
         "acceptance_rate": accepted / (accepted + rejected) if accepted + rejected else None,
         "edit_ratio": _summary([d.edit_ratio for d in measured if d.edit_ratio is not None]),
@@ -144,6 +149,8 @@ def stats(store: Store, *, since: str | None = None) -> dict[str, Any]:
                 "org": d.org_short or d.org,
                 "org_kind": d.kind,
                 "engine": d.engine,
+                "headline": d.headline,
+                "error_count": d.current_errors,
                 "revisions": d.revision_count,
                 "edit_ratio": d.edit_ratio,
             }

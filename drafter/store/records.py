@@ -12,17 +12,19 @@ see them, and the tuples below say which operations each status allows.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from drafter.schemas import Brief, Finding, Report
+from drafter.schemas import Brief, Finding, Issue, Report
 
 __all__ = [
     "DRAFTABLE",
     "DRAFT_STATUSES",
+    "EDITABLE",
     "REVISABLE",
     "STATUS_ZH",
     "UNDECIDED",
@@ -30,6 +32,9 @@ __all__ = [
     "DraftRecord",
     "DraftStatus",
     "EventRecord",
+    "IssueRecord",
+    "Layout",
+    "PublishResult",
     "RevisionRecord",
     "StoredReport",
     "draft_from_row",
@@ -52,7 +57,10 @@ UNDECIDED: tuple[DraftStatus, ...] = ("submitted", "failed", "drafted", "revised
 DRAFTABLE: tuple[DraftStatus, ...] = ("submitted", "failed", "drafted")
 """Statuses a draft can be (re)drafted from, or marked failed in."""
 REVISABLE: tuple[DraftStatus, ...] = ("drafted", "revised")
-"""Statuses a draft can be revised or accepted from."""
+"""Statuses a draft can be accepted from."""
+EDITABLE: tuple[DraftStatus, ...] = ("drafted", "revised", "accepted")
+"""Statuses a draft can be revised from: an accepted, unpublished draft that is revised
+goes back to review ('revised') and must pass the accept gate again."""
 
 STATUS_ZH = {
     "submitted": "已提交、待起草",
@@ -103,10 +111,32 @@ class DraftRecord:
     kind: str
     title: str | None
     revision_count: int
+    revision: RevisionRecord | None = None
+    """The editor's last revision, when there is one: the text under review now."""
+
+    @property
+    def current_brief(self) -> Brief | None:
+        """The text under review now: the last revision, else the machine draft."""
+        return self.revision.brief if self.revision is not None else self.brief
+
+    @property
+    def current_findings(self) -> list[Finding]:
+        """The findings stored with :attr:`current_brief`."""
+        return self.revision.findings if self.revision is not None else self.findings
+
+    @property
+    def current_errors(self) -> int:
+        return sum(1 for f in self.current_findings if f.severity == "error")
+
+    @property
+    def current_warnings(self) -> int:
+        return sum(1 for f in self.current_findings if f.severity == "warning")
 
     @property
     def headline(self) -> str | None:
-        return self.brief.headline if self.brief else None
+        """The current headline (the editor's, once revised)."""
+        brief = self.current_brief
+        return brief.headline if brief else None
 
     @property
     def display_status(self) -> str:
@@ -154,6 +184,48 @@ class AcceptedBrief:
     kind: str
 
 
+Layout = dict[str, list[int]]
+"""An issue's placement: ``"lead"`` or a section key → draft ids in print order."""
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """An issue in the store: a draft being edited, or published (numbered, frozen)."""
+
+    id: int
+    status: Literal["draft", "published"]
+    version: int
+    date: dt.date
+    year: int | None
+    number: int | None
+    total: int | None
+    editor: str | None
+    reviewer: str | None
+    layout: Layout
+    toc: dict[str, str]
+    files: dict[str, str]
+    published_at: str | None
+
+    @property
+    def draft_ids(self) -> list[int]:
+        return [i for ids in self.layout.values() for i in ids]
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return f"草稿期 {self.id}（未编期号）"
+        state = "已刊发" if self.status == "published" else "已重开、待刊发"
+        return f"{self.year}年第{self.number}期（总第{self.total}期，{state}，编号 {self.id}）"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    record: IssueRecord
+    issue: Issue
+    files: dict[str, str] = field(default_factory=dict)
+    """Written path → sha256 of its bytes."""
+
+
 def findings_to_json(findings: Sequence[Finding]) -> str:
     return json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False)
 
@@ -162,7 +234,7 @@ def findings_from_json(raw: str | None) -> list[Finding]:
     return [Finding.model_validate(f) for f in json.loads(raw or "[]")]
 
 
-def draft_from_row(row: sqlite3.Row) -> DraftRecord:
+def draft_from_row(row: sqlite3.Row, revision: RevisionRecord | None = None) -> DraftRecord:
     return DraftRecord(
         id=row["id"],
         report_id=row["report_id"],
@@ -189,6 +261,7 @@ def draft_from_row(row: sqlite3.Row) -> DraftRecord:
         kind=row["kind"],
         title=row["title"],
         revision_count=row["revision_count"],
+        revision=revision,
     )
 
 

@@ -13,23 +13,31 @@ eval export, few-shot examples) live in :mod:`drafter.store.feedback`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
-import shlex
-import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from drafter.brieftext import edit_ratio, parse_brief, render_brief_md
 from drafter.errors import ConflictError, DrafterError, InputError
 from drafter.profile import Profile, load_profile
-from drafter.schemas import Brief, Finding, Issue, OrgKind, Provenance, Report
+from drafter.schemas import Brief, Finding, OrgKind, Provenance, Report
 from drafter.store.database import Store
 from drafter.store.diff import brief_text, sentence_diff
-from drafter.store.records import DRAFTABLE, REVISABLE, DraftRecord, DraftStatus, RevisionRecord
+from drafter.store.editor import EditFn, editor_command, run_editor
+from drafter.store.gate import CheckFn, check_brief, override, refuse_errors
+from drafter.store.records import (
+    DRAFTABLE,
+    EDITABLE,
+    REVISABLE,
+    DraftRecord,
+    DraftStatus,
+    RevisionRecord,
+)
 
 __all__ = [
     "CheckFn",
@@ -40,11 +48,11 @@ __all__ = [
     "accept",
     "check_revision",
     "editor_command",
-    "issue_from_store",
     "load_submission",
     "redraft",
     "reject",
     "revise",
+    "revise_text",
     "run_editor",
     "submit",
     "submit_report",
@@ -54,10 +62,6 @@ log = logging.getLogger(__name__)
 
 DraftFn = Callable[[Report, Profile, str | None], Brief]
 """(report, profile, model) → Brief; the default is :func:`drafter.drafting.pipeline.draft`."""
-CheckFn = Callable[[Brief, Report, Profile], list[Finding]]
-"""(revised brief, source report, profile) → lint and guard findings."""
-EditFn = Callable[[Path], None]
-"""Let a person edit the file in place; the default opens ``$VISUAL`` / ``$EDITOR``."""
 
 
 def _require(record: DraftRecord, allowed: Sequence[DraftStatus], action: str, hint: str) -> None:
@@ -89,19 +93,25 @@ def load_submission(
     profile: Profile,
     org: str | None = None,
     kind: OrgKind | None = None,
+    date: dt.date | None = None,
 ) -> tuple[Report, bytes]:
-    """Read a report file (or ``-`` for stdin) into a Report and its original bytes."""
+    """Read a report file (or ``-`` for stdin) into a Report and its original bytes.
+
+    ``date`` is when the report was received: 昨天、上周五 in it resolve against it.
+    """
     from drafter.ingest import report as ingest
     from drafter.text.files import decode_bytes, read_bytes
 
     if str(source) == "-":
         data = read_bytes("-")
         decoded = decode_bytes(data, where="标准输入")
-        report = ingest.report_from_text(decoded.text, profile=profile, org=org, kind=kind)
+        report = ingest.report_from_text(
+            decoded.text, profile=profile, org=org, kind=kind, date=date
+        )
         if report.encoding is None:
             report = report.model_copy(update={"encoding": decoded.encoding})
         return report, data
-    report = ingest.load_report(source, profile=profile, org=org, kind=kind)
+    report = ingest.load_report(source, profile=profile, org=org, kind=kind, date=date)
     return report, read_bytes(source)
 
 
@@ -156,12 +166,13 @@ def submit(
     profile: Profile | None = None,
     org: str | None = None,
     kind: OrgKind | None = None,
+    date: dt.date | None = None,
     model: str | None = None,
     draft_fn: DraftFn | None = None,
 ) -> SubmitResult:
     """Read a report file (``-`` = stdin), store it (committed first), then draft it."""
     profile = profile or load_profile()
-    report, original = load_submission(source, profile=profile, org=org, kind=kind)
+    report, original = load_submission(source, profile=profile, org=org, kind=kind, date=date)
     return submit_report(
         store, report, original=original, profile=profile, model=model, draft_fn=draft_fn
     )
@@ -191,9 +202,18 @@ def redraft(
     *,
     profile: Profile | None = None,
     model: str | None = None,
+    org: str | None = None,
+    kind: OrgKind | None = None,
+    date: dt.date | None = None,
     draft_fn: DraftFn | None = None,
 ) -> SubmitResult:
-    """Draft a stored report again (after a failure, a crash, or with another model)."""
+    """Draft a stored report again (after a failure, a crash, or with another model).
+
+    ``org``, ``kind`` and ``date`` correct the report first (logged), e.g. a report
+    that names no organization, or whose 昨天 needs the day it was received.
+    """
+    from drafter.store.metadata import correct_report
+
     profile = profile or load_profile()
     record = store.get_draft(draft_id)
     _require(
@@ -202,7 +222,11 @@ def redraft(
         "重新起草",
         "只有未修改、未决定的稿件可以重新起草；已修改的稿件请用 drafter revise",
     )
-    report = store.get_report(record.report_id).report
+    if org is not None or kind is not None or date is not None:
+        report = correct_report(store, draft_id, profile=profile, org=org, kind=kind, date=date)
+        record = store.get_draft(draft_id)
+    else:
+        report = store.get_report(record.report_id).report
     return _draft_into(store, record, report, profile=profile, model=model, draft_fn=draft_fn)
 
 
@@ -232,11 +256,40 @@ def _current(store: Store, record: DraftRecord) -> _UnderReview:
     return _UnderReview(record.brief, record.brief, record.draft_text, False)
 
 
-def accept(store: Store, draft_id: int, *, expected_version: int | None = None) -> DraftRecord:
-    """Accept the current text; the edit ratio is 0 when nobody revised the draft."""
+def accept(
+    store: Store,
+    draft_id: int,
+    *,
+    expected_version: int | None = None,
+    force: bool = False,
+    why: str | None = None,
+    profile: Profile | None = None,
+    check_fn: CheckFn | None = None,
+) -> DraftRecord:
+    """Accept the current text once it passes the gate; the edit ratio is 0 when unrevised.
+
+    Lint or guard errors in the current text (checked afresh against the source) raise
+    :class:`~drafter.errors.GateError` naming them; ``force`` with ``why`` accepts it
+    anyway and the event log keeps the reason and the errors overridden.
+    """
+    reason = override(why, force)
     record = store.get_draft(draft_id)
-    if record.status in REVISABLE:
+    detail: dict[str, Any] = {}
+    if record.status in REVISABLE and not record.published_issue_id:
         now = _current(store, record)
+        report = store.get_report(record.report_id).report
+        findings = (check_fn or check_brief)(now.brief, report, profile or load_profile())
+        if reason is None:
+            refuse_errors(
+                f"稿件 {draft_id} 的{'编辑修改稿' if now.revised else '机器草稿'}",
+                findings,
+                action="采用",
+                hint=f"用 drafter revise {draft_id} 修改后再采用；确需采用请加 --force --why 说明理由",
+                draft_id=draft_id,
+            )
+        else:
+            errors = [f.model_dump(mode="json") for f in findings if f.severity == "error"]
+            detail = {"forced": True, "why": reason, "overridden": errors}
         ratio = edit_ratio(now.draft, now.brief) if now.revised else 0.0
     else:
         ratio = None  # the store refuses it with a clear state message
@@ -245,6 +298,8 @@ def accept(store: Store, draft_id: int, *, expected_version: int | None = None) 
         "accept",
         expected_version=record.version if expected_version is None else expected_version,
         edit_ratio=ratio,
+        reason=reason,
+        detail=detail,
     )
 
 
@@ -276,45 +331,9 @@ class ReviseResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def editor_command() -> list[str]:
-    """``$VISUAL``, else ``$EDITOR``, split like a shell would split it."""
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    try:
-        argv = shlex.split(command or "")
-    except ValueError as exc:  # an unbalanced quote
-        raise InputError(
-            f"无法解析编辑器命令：{command}（{exc}）", hint="请检查 VISUAL / EDITOR 环境变量"
-        ) from exc
-    if not argv:
-        raise InputError(
-            "没有设置编辑器",
-            hint="请设置环境变量 VISUAL 或 EDITOR，例如 export EDITOR=nano",
-        )
-    return argv
-
-
-def run_editor(path: Path) -> None:
-    """Open the editor (:func:`editor_command`) on ``path`` and wait for it."""
-    argv = [*editor_command(), str(path)]
-    try:
-        code = subprocess.call(argv)
-    except OSError as exc:
-        raise InputError(
-            f"无法启动编辑器：{argv[0]}（{exc.strerror}）",
-            hint="请检查 VISUAL / EDITOR 环境变量",
-        ) from exc
-    if code != 0:
-        raise InputError(f"编辑器异常退出（退出码 {code}），本次修改未保存")
-
-
 def check_revision(brief: Brief, report: Report, profile: Profile) -> list[Finding]:
-    """Lint the revised brief and check it against its source report."""
-    from drafter.guard.faithfulness import check_faithfulness
-    from drafter.style import lint_brief
-
-    findings = lint_brief(brief, profile, expected_attribution=report.org_short)
-    findings += check_faithfulness(brief, report, profile, main_org=report.org_short)
-    return findings
+    """Lint the revised brief and check it against its source report (the gate, unfixed)."""
+    return check_brief(brief, report, profile)
 
 
 def revise(
@@ -334,11 +353,8 @@ def revise(
     if edit_fn is None:
         editor_command()  # fail before any file is written when there is no editor
     record = store.get_draft(draft_id)
-    _require(record, REVISABLE, "修改", f"用 drafter log {draft_id} 查看它的处理记录")
-    now = _current(store, record)
-    current, current_text = now.brief, now.text
-    report = store.get_report(record.report_id).report
-    initial = render_brief_md(current)
+    _require(record, EDITABLE, "修改", f"用 drafter log {draft_id} 查看它的处理记录")
+    initial = render_brief_md(_current(store, record).brief)
     fd, name = tempfile.mkstemp(prefix=f"drafter-{draft_id}-", suffix=".md")
     path = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -347,36 +363,71 @@ def revise(
     try:
         (edit_fn or run_editor)(path)
         edited = path.read_text(encoding="utf-8")
-        if not edited.strip():
-            keep = False
-            return ReviseResult("empty")
-        if edited.strip() == initial.strip():
-            keep = False
-            return ReviseResult("unchanged")
-        revised = _revised_brief(edited, current, profile, str(path))
-        text = brief_text(revised)
-        if text == current_text:
-            keep = False
-            return ReviseResult("unchanged")
-        findings = (check_fn or check_revision)(revised, report, profile)
-        revised = revised.model_copy(update={"findings": findings})
-        revision = store.add_revision(
+        result = revise_text(
+            store,
             draft_id,
+            edited,
+            profile=profile,
+            check_fn=check_fn,
+            where=str(path),
             expected_version=record.version,
-            brief=revised,
-            text=text,
-            diff=sentence_diff(current_text, text),
-            findings=findings,
-            edit_ratio=edit_ratio(now.draft, revised),
         )
         keep = False
-        return ReviseResult("saved", revision, findings)
+        return result
     except DrafterError as exc:
         exc.hint = f"{exc.hint + '；' if exc.hint else ''}你编辑的文本保存在 {path}"
         raise
     finally:
         if not keep:
             path.unlink(missing_ok=True)
+
+
+def revise_text(
+    store: Store,
+    draft_id: int,
+    edited: str,
+    *,
+    profile: Profile | None = None,
+    check_fn: CheckFn | None = None,
+    where: str | None = None,
+    notes: Sequence[str] = (),
+    source: str | None = None,
+    expected_version: int | None = None,
+) -> ReviseResult:
+    """Store ``edited`` (the brief as Markdown) as a revision, checked like any revision.
+
+    The one path for an editor's text, from ``$EDITOR`` or a Word file: nothing is
+    stored when it is empty or unchanged; ``notes`` (e.g. Word comments) and
+    ``source`` go into the event log.
+    """
+    profile = profile or load_profile()
+    record = store.get_draft(draft_id)
+    if expected_version is None:  # else the store reports a changed version first
+        _require(record, EDITABLE, "修改", f"用 drafter log {draft_id} 查看它的处理记录")
+    now = _current(store, record)
+    current, current_text = now.brief, now.text
+    if not edited.strip():
+        return ReviseResult("empty")
+    if edited.strip() == render_brief_md(current).strip():
+        return ReviseResult("unchanged")
+    revised = _revised_brief(edited, current, profile, where or f"稿件 {draft_id}")
+    text = brief_text(revised)
+    if text == current_text:
+        return ReviseResult("unchanged")
+    report = store.get_report(record.report_id).report
+    findings = (check_fn or check_revision)(revised, report, profile)
+    revised = revised.model_copy(update={"findings": findings})
+    revision = store.add_revision(
+        draft_id,
+        expected_version=record.version if expected_version is None else expected_version,
+        brief=revised,
+        text=text,
+        diff=sentence_diff(current_text, text),
+        findings=findings,
+        edit_ratio=edit_ratio(now.draft, revised),
+        extra={"notes": list(notes), "source": source} if notes or source else None,
+    )
+    return ReviseResult("saved", revision, findings)
 
 
 def _revised_brief(text: str, current: Brief, profile: Profile, where: str) -> Brief:
@@ -392,24 +443,3 @@ def _revised_brief(text: str, current: Brief, profile: Profile, where: str) -> B
             "status": "ready",
         }
     )
-
-
-# -- publishing -------------------------------------------------------------------------
-
-
-def issue_from_store(store: Store, build: Callable[[list[Brief]], Issue]) -> tuple[Issue, int]:
-    """Build an issue from every accepted, unpublished draft and record it.
-
-    ``build`` turns the briefs into an Issue (e.g. ``drafter.issue.build_issue`` with the
-    CLI's date and numbering). The issue is recorded and its drafts marked published in
-    one transaction; returns the issue and its id in the store. Render and write the
-    issue afterwards: it is kept in the store, so a failed write can be redone.
-    """
-    ready = store.accepted_unpublished()
-    if not ready:
-        raise InputError(
-            "数据库里没有已采用、未刊发的稿件",
-            hint="先用 drafter accept 采用稿件，或用 drafter queue --status accepted 查看",
-        )
-    issue = build([item.brief for item in ready])
-    return issue, store.record_issue(issue, [item.draft_id for item in ready])

@@ -224,9 +224,9 @@ def brief_block_checks(out: list[Finding], ctx: StyleContext, brief: BriefBlocks
                 excerpt=prev.text[-8:] + "⏎⏎" + b.text[:8],
                 message="句子被空行截断，应与下一段连成一段",
             )
-            logical[-1] += b.text
-        else:
-            logical.append(b.text)
+            logical[-1] += b.segments[0].text if b.segments else b.text
+        else:  # without the layout indent
+            logical.append(b.segments[0].text if b.segments else b.text)
         prev = b
     for b in paras[:-1]:
         a = find_attr(ctx, b.text, Where(b.index, b.line))

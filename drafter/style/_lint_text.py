@@ -169,6 +169,21 @@ def _words(out: list[Finding], ctx: StyleContext, text: str, where: Where) -> No
                     m.end(),
                     message=f"引文之外使用了第一人称“{m.group()}”，应改为单位简称",
                 )
+    if p.confused_in_context and ctx.on("words.confused"):
+        for word, entry in p.confused_in_context.items():
+            good, context = (entry[0], entry[1:]) if entry else ("", [])
+            if good and word in text and any(c in text for c in context):
+                i = text.index(word)
+                emit(out, ctx, "words.confused", where, text, i, i + len(word), replacement=good,
+                     message=f"此处讲法治，“{word}”应为“{good}”")  # fmt: skip
+    if "截止" in text and ctx.on("words.jiezhi"):
+        for m in ctx.jiezhi.finditer(text):
+            emit(out, ctx, "words.jiezhi", where, text, m.start(), m.end(), replacement="截至",
+                 message="“截止”后接时间，应为“截至”")  # fmt: skip
+    if ctx.formulaic is not None and ctx.on("words.formulaic"):
+        for m in ctx.formulaic.finditer(text):
+            emit(out, ctx, "words.formulaic", where, text, m.start(), m.end(),
+                 message=f"套话堆砌：“{m.group()}”，应写具体做法")  # fmt: skip
     for rule_id, rx, table, says in (
         ("words.banned", ctx.banned, p.banned, "本刊不用“{}”，建议改为“{}”"),
         ("words.confused", ctx.confused, p.confused, "“{}”应为“{}”"),

@@ -26,6 +26,8 @@ class StyleContext:
     first_person: re.Pattern[str] | None
     banned: re.Pattern[str] | None
     confused: re.Pattern[str] | None
+    jiezhi: re.Pattern[str]  # 截止 used for 截至: before a date or a time word
+    formulaic: re.Pattern[str] | None  # three or more formulaic phrases in a row
     # name → profile.resolve_org(name): the same few attributions recur in every file.
     _orgs: dict[str, OrgMatch | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -62,6 +64,18 @@ def _alternation(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+def _jiezhi(times: list[str]) -> re.Pattern[str]:
+    words = "".join(f"|{re.escape(w)}" for w in sorted(times, key=len, reverse=True) if w)
+    return re.compile(f"截止(?=[到至]|\\d|[〇零一二三四五六七八九十]{{1,4}}[年月]{words})")
+
+
+def _formulaic(phrases: list[str]) -> re.Pattern[str] | None:
+    one = _alternation(phrases)
+    if one is None:
+        return None
+    return re.compile(f"(?:{one.pattern})(?:[、，,](?:{one.pattern})){{2,}}")
+
+
 _cache: dict[int, StyleContext] = {}
 
 
@@ -81,6 +95,8 @@ def context_for(profile: Profile | None) -> StyleContext:
         first_person=_alternation(p.first_person),
         banned=_alternation(list(p.banned)),
         confused=_alternation(list(p.confused)),
+        jiezhi=_jiezhi(p.time_words),
+        formulaic=_formulaic(p.formulaic),
     )
     if len(_cache) > 16:
         _cache.clear()

@@ -35,8 +35,9 @@ DocumentKind = Literal["brief", "issue"]
 BlockKind = Literal["masthead", "rule", "toc", "section", "headline", "para", "footer"]
 
 _HEADING = re.compile(r"^(#{1,6}[ \t]+)([^\s#].*?)[ \t]*#*[ \t]*$")
-_LIST_ITEM = re.compile(r"^([ \t]*[-*+][ \t]+|[ \t]*)(.*)$")
-_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|—{3,})[ \t]*$")
+_LIST_ITEM = re.compile(r"^([ \t]*[-*+][ \t]+|[ \t\u3000]*)(.*)$")
+_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|—{3,}|─{3,})[ \t]*$")
+_COLUMNS = re.compile("\u3000{2,}")
 _SECTION = re.compile(r"^【[^【】]{1,30}】$")
 _FOOTER = re.compile(r"^[ \t]*(?:编辑|审核|责任编辑|签发|分送|报送|抄送|主送|印发)[ \t]*[：:]")
 _EMPH = re.compile(r"\*\*|__")
@@ -52,6 +53,11 @@ ATTR_ONLY = re.compile(
 _HAN = re.compile("[\u3400-\u9fff]")
 _CLOSERS = "”’）)》】」』\"'"
 _TERMINAL = "。！？…；：!?;.:"
+
+
+def indent(text: str) -> int:
+    """Length of a paragraph's layout indent: two ideographic spaces (左空二字), else 0."""
+    return 2 if text.startswith("\u3000\u3000") and text[2:3] not in ("", " ", "\u3000") else 0
 
 
 def attr_tail(text: str) -> re.Match[str] | None:
@@ -269,7 +275,8 @@ def _classify_brief(blocks: list[Block], briefs: list[BriefBlocks]) -> None:
             b.kind = "rule"
             continue
         b.kind = "para"
-        b.segments = [Segment(0, b.text)]
+        k = indent(b.text)
+        b.segments = [Segment(k, b.text[k:])]
         brief.paras.append(b)
 
 
@@ -281,9 +288,12 @@ def _classify_issue(
     previous_complete = True
     # Plain-text headlines are guessed only where the file uses no Markdown headings.
     guess_headlines = not any(_heading(b) for b in blocks[1:])
+    expect_headline = False  # the first block after 目录提要's rule or a section title
     for b in blocks:
         if _RULE.match(b.text):
             b.kind = "rule"
+            if state == "toc":
+                state, expect_headline = "body", True
             continue
         h = _heading(b)
         first_line = b.text.strip()
@@ -303,6 +313,7 @@ def _classify_issue(
             section = _section_key(plain, profile)
             prefix, body = h if h else ("", b.text)
             _set_heading(b, "section", prefix, body)
+            expect_headline = True
             continue
         if h:
             if state == "masthead" and (
@@ -325,11 +336,11 @@ def _classify_issue(
             b.segments = _line_segments(b.text, strip_list=True)
             continue
         # body text: a plain-text headline is a short unpunctuated line after a full stop
+        first_of_run, expect_headline = expect_headline, False
         if (
             guess_headlines
             and previous_complete
-            and briefs
-            and briefs[-1].paras
+            and ((briefs and briefs[-1].paras) or first_of_run)
             and _looks_like_headline(b)
         ):
             _set_heading(b, "headline", "", b.text)
@@ -341,7 +352,8 @@ def _classify_issue(
                 BriefBlocks(headline=None, paras=[], lead=section is None, section=section)
             )
         b.kind = "para"
-        b.segments = [Segment(0, b.text)]
+        k = indent(b.text)
+        b.segments = [Segment(k, b.text[k:])]
         b.brief = len(briefs) - 1
         briefs[-1].paras.append(b)
         previous_complete = ends_sentence(b.text)
@@ -355,8 +367,13 @@ def _line_segments(text: str, *, strip_list: bool = False) -> list[Segment]:
             m = _LIST_ITEM.match(ln)
             assert m is not None  # the pattern matches any line
             out.append(Segment(pos + len(m.group(1)), m.group(2)))
-        else:
-            out.append(Segment(pos, ln))
+        else:  # columns set apart by ideographic spaces (编辑：…　　审核：…)
+            at = 0
+            for m in _COLUMNS.finditer(ln):
+                if m.start() > at:
+                    out.append(Segment(pos + at, ln[at : m.start()]))
+                at = m.end()
+            out.append(Segment(pos + at, ln[at:]))
         pos += len(ln) + 1
     return out
 

@@ -5,7 +5,9 @@ punctuation, number ranges, full-width digits, Markdown emphasis, trailing headl
 punctuation, sentences broken across lines or blank lines (also inside a word), and
 the form of the attribution. It never adds, drops or reorders a Chinese character,
 digit or Latin letter, except in date forms (``2023-05-08`` → ``2023年5月8日``,
-``05月`` → ``5月``, ``8号`` → ``8日``) and full-width digits (``１`` → ``1``).
+``05月`` → ``5月``, ``8号`` → ``8日``, ``二〇二六年一月`` → ``2026年1月``), full-width
+digits (``１`` → ``1``), bare decimals (``.5`` → ``0.5``) and ranges with 万/亿
+(``3～5万`` → ``3万～5万``).
 Running it twice changes nothing the second time.
 """
 
@@ -23,6 +25,7 @@ from drafter.style.document import (
     attribution_only,
     detect_kind,
     ends_sentence,
+    indent,
     parse_document,
     safe_to_join,
 )
@@ -113,6 +116,19 @@ def _inline(
     if memo is not None and stable is not None:
         memo[(new, enabled)] = stable
     return new
+
+
+def _inline_para(
+    text: str,
+    enabled: frozenset[str],
+    where: _Pos,
+    changes: list[Change] | None,
+    planned: Plan | None = None,
+    memo: _Memo | None = None,
+) -> str:
+    """:func:`_inline` on a paragraph, keeping its layout indent (左空二字)."""
+    k = indent(text)
+    return text[:k] + _inline(text[k:], enabled, where, changes, planned, memo)
 
 
 def _settled(text: str, known: Stable, planned: Plan | None) -> bool:
@@ -255,7 +271,8 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change], me
                 changes.append(
                     _change("break.sentence", where, 0, 0, u.text[-6:] + "⏎⏎" + mine[:6], "")
                 )
-                u.text = _inline(join_pieces(u.text, mine), ctx.fixable, where, changes, None, memo)
+                joined = join_pieces(u.text, mine)
+                u.text = _inline_para(joined, ctx.fixable, where, changes, None, memo)
                 u.blocks.append(b)
                 continue
         units.append(_Unit([b], mine))
@@ -270,7 +287,7 @@ def _fix_once(text: str, ctx: StyleContext, kind: str, changes: list[Change], me
             where = _Pos(first.index, first.line)
             new = _fix_attribution(u.text, ctx, where, changes)
             if new != u.text:
-                new = _inline(new, ctx.fixable, where, changes, None, memo)
+                new = _inline_para(new, ctx.fixable, where, changes, None, memo)
             u.text = new
     out = [text[: units[0].blocks[0].start]]
     for i, u in enumerate(units):
@@ -319,7 +336,8 @@ def _fix_block(
         return b.text
     if b.kind == "para":
         new = _join_lines(b.text, ctx, where, changes)
-        return _inline(new, ctx.fixable, where, changes, planned if new is b.text else None, memo)
+        same = planned if new is b.text else None
+        return _inline_para(new, ctx.fixable, where, changes, same, memo)
     enabled = ctx.fixable & _MASTHEAD_INLINE if b.kind == "masthead" else ctx.fixable
     new = b.text
     for seg in reversed(b.segments):

@@ -10,6 +10,15 @@ from __future__ import annotations
 import re
 
 from drafter.style.inline import CJK, CJKP, FLAG, HAN, SP, InlineRule, Result, inside_quoted
+from drafter.style.inline_print import (
+    BEFORE_DENG,
+    DATE_NUMERALS,
+    DECIMAL,
+    ID_CARD,
+    LIST_NUMBER,
+    RANGE_UNIT,
+    YEAR_ABBREV_MORE,
+)
 from drafter.text.lexicon import DAY_PARTS_NUMBERED, alternation
 
 __all__ = ["BY_ID", "FIX_ORDER", "LINT_ONLY", "MARKDOWN", "RULE_LIST"]
@@ -240,6 +249,20 @@ def _year_abbrev_gate(t: str) -> bool:
     )
 
 
+def _year_abbrev_any(t: str) -> bool:
+    """Any form of an abbreviated year could be in ``t`` (cheap tests first)."""
+    return (
+        "年" in t
+        and (
+            "’" in t or "'" in t or "‘" in t or "度" in t or "年底" in t or "年末" in t
+            or "年初" in t or "半年" in t or "截至" in t or "截止" in t
+            or _YEAR_DIGIT.search(t) is not None
+            or (("-" in t or "－" in t or "—" in t or "～" in t or "~" in t) and "年" in t)
+        )
+        and _TWO_DIGIT_YEAR.search(t) is not None
+    )  # fmt: skip
+
+
 # Character-class gates as searches (same answers as intersecting the text's set).
 _FW_GATE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _HALF_GATE = re.compile(r'[,;:!?.()"]')
@@ -268,9 +291,11 @@ RULE_LIST: tuple[InlineRule, ...] = (
                lambda t: _FW_GATE.search(t) is not None),
     InlineRule("markup.emphasis", ((_c(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _emphasis),),
                lambda t: "**" in t or "__" in t),
+    LIST_NUMBER,
     InlineRule("punct.ellipsis", ((_c(r"\.\.\.+|。。。+|……*|．．．+"), _ellipsis),),
                lambda t: "..." in t or "。。。" in t or "…" in t or "．．．" in t),
     InlineRule("punct.dash", ((_c(r"——*|---*|－－－*|――*"), _dash),), _bad_dash),
+    DATE_NUMERALS,
     InlineRule(
         "date.form",
         (
@@ -287,6 +312,7 @@ RULE_LIST: tuple[InlineRule, ...] = (
         "number.range",
         (
             (_c(r"(?<![\d.])(\d{4})[-－~][ ]?(\d{4})(?=年)"), _year_range),
+            RANGE_UNIT,
             (_c(r"(?<![\d.%])(\d+(?:\.\d+)?)([-－~～])(\d+(?:\.\d+)?)%"), _pct_range),
             (_c(r"(?<![\d.])(\d+(?:\.\d+)?%)[-－~](\d+(?:\.\d+)?%)"), _tilde_range),
             (_c(r"(?<![\d.\-/])(\d{1,3}(?:\.\d+)?)[-－~](\d{1,3}(?:\.\d+)?)(?=[个人名家项次天万亿元米吨岁件所场届条])"),
@@ -294,6 +320,7 @@ RULE_LIST: tuple[InlineRule, ...] = (
         ),
         lambda t: ("-" in t or "－" in t or "~" in t or "～" in t) and _RANGE_GATE.search(t) is not None,
     ),
+    DECIMAL,
     InlineRule("punct.halfwidth", ((_c(r'[,;:!?.()"]'), _halfwidth),), lambda t: _HALF_GATE.search(t) is not None),
     InlineRule(
         "space.cjk",
@@ -313,6 +340,7 @@ RULE_LIST: tuple[InlineRule, ...] = (
     ),
     InlineRule("punct.repeat", ((_c(r"([，、；：！？])\1+|(?<!。)(。)。(?!。)"), lambda m: m.group(m.lastindex or 1)),),
                _doubled),
+    BEFORE_DENG,
 )  # fmt: skip
 
 FIX_ORDER: tuple[str, ...] = tuple(r.id for r in RULE_LIST)
@@ -321,8 +349,11 @@ FIX_ORDER: tuple[str, ...] = tuple(r.id for r in RULE_LIST)
 LINT_ONLY: tuple[InlineRule, ...] = (
     InlineRule(
         "date.year_abbrev",
-        ((_c(r"[’'‘](\d{2})年|(?<![\d.])(\d{2})年(?=\d{1,2}月|度)"), _flag),),
-        _year_abbrev_gate,
+        (
+            (_c(r"[’'‘](\d{2})年|(?<![\d.])(\d{2})年(?=\d{1,2}月|度)"), _flag, _year_abbrev_gate),
+            *YEAR_ABBREV_MORE,
+        ),
+        _year_abbrev_any,
     ),
     InlineRule(
         "content.url",
@@ -336,6 +367,7 @@ LINT_ONLY: tuple[InlineRule, ...] = (
         ((_c(r"\d(?<![\d.\-]\d)(?<=[01234])(?:(?<=1)[3-9]\d{9}|(?<=0)\d{2,3}[-－ ]?\d{7,8}|(?<=4)00-?\d{3}-?\d{4})(?![\d.])|\d(?<![\d.\-]\d)\d{3}-\d{4}-\d{3,4}(?![\d.])"), _flag),),
         lambda t: _digits(t) >= 10,
     ),
+    ID_CARD,
     InlineRule("content.emoji", ((_c("[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d]+"), _flag),), _emoji),
     InlineRule(
         "markup.html",

@@ -60,7 +60,10 @@ def lint(text: str, profile: Profile | None = None, *, kind: str = "auto") -> li
             seg = b.segments[0]
             headline_checks(out, ctx, seg.text, Where(b.index, b.line, seg.offset), planner)
         elif b.kind == "para":
-            text_checks(out, ctx, b.text, Where(b.index, b.line), planner, headline=False)
+            seg = b.segments[0]  # the paragraph without its layout indent
+            text_checks(
+                out, ctx, seg.text, Where(b.index, b.line, seg.offset), planner, headline=False
+            )
     for brief in doc.briefs:
         brief_block_checks(out, ctx, brief)
     return dedupe(out)

@@ -25,15 +25,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
 from drafter.model.tokens import count_messages, count_tokens
+from drafter.testing._request import StubRequest, _text
 
 __all__ = ["Reply", "Responder", "StubRequest", "StubServer", "replies"]
 
-ReplyKind = Literal["json", "raw", "text", "error", "hang"]
+ReplyKind = Literal["json", "raw", "text", "error", "hang", "body", "no_choices"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class Reply:
     retry_after: float | None = None
     seconds: float = 0.0
     usage: bool | None = None  # None: the server's default
+    finish_reason: str | None = None  # None: "stop" (or "tool_calls")
+    reasoning: str | None = None  # sent as ``reasoning_content`` (DeepSeek, Qwen)
+    content_type: str = "application/json"
 
     @classmethod
     def json(cls, data: Any, *, usage: bool | None = None) -> Reply:
@@ -53,9 +57,35 @@ class Reply:
         return cls("json", data, usage=usage)
 
     @classmethod
-    def raw(cls, text: str, *, usage: bool | None = None) -> Reply:
-        """Arbitrary text (malformed JSON, say) put where the structured answer goes."""
-        return cls("raw", text, usage=usage)
+    def raw(
+        cls,
+        text: str,
+        *,
+        usage: bool | None = None,
+        finish_reason: str | None = None,
+        reasoning: str | None = None,
+    ) -> Reply:
+        """Arbitrary text (malformed JSON, fenced JSON, a ``<think>`` block…) where the
+        structured answer goes; ``finish_reason="length"`` marks it cut off by the limit,
+        ``reasoning`` adds a ``reasoning_content`` field."""
+        return cls("raw", text, usage=usage, finish_reason=finish_reason, reasoning=reasoning)
+
+    @classmethod
+    def body(
+        cls,
+        data: str | bytes,
+        *,
+        status: int = 200,
+        content_type: str = "text/html",
+        retry_after: float | None = 0.01,
+    ) -> Reply:
+        """A raw HTTP body instead of a completion (a proxy's HTML page, say)."""
+        return cls("body", data, status=status, content_type=content_type, retry_after=retry_after)
+
+    @classmethod
+    def no_choices(cls, *, retry_after: float | None = 0.01) -> Reply:
+        """A completion with ``choices: []``."""
+        return cls("no_choices", retry_after=retry_after)
 
     @classmethod
     def text(cls, content: str, *, usage: bool | None = None) -> Reply:
@@ -73,77 +103,6 @@ class Reply:
     def hang(cls, seconds: float = 30.0) -> Reply:
         """Accept the request and say nothing for ``seconds`` (or until the server stops)."""
         return cls("hang", seconds=seconds)
-
-
-@dataclass(frozen=True)
-class StubRequest:
-    """One request the stub server received."""
-
-    path: str
-    headers: dict[str, str]  # lower-case names
-    body: dict[str, Any]
-    received_at: float = field(default_factory=time.monotonic)
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        msgs = self.body.get("messages", [])
-        return msgs if isinstance(msgs, list) else []
-
-    @property
-    def model(self) -> str:
-        return str(self.body.get("model", ""))
-
-    @property
-    def tools(self) -> list[dict[str, Any]]:
-        return list(self.body.get("tools") or [])
-
-    @property
-    def response_format(self) -> dict[str, Any] | None:
-        rf = self.body.get("response_format")
-        return rf if isinstance(rf, dict) else None
-
-    @property
-    def structured_method(self) -> str:
-        """``function_calling``, ``json_schema``, ``json_mode`` or ``text``."""
-        if self.tools:
-            return "function_calling"
-        rf_type = (self.response_format or {}).get("type")
-        if rf_type == "json_schema":
-            return "json_schema"
-        if rf_type == "json_object":
-            return "json_mode"
-        return "text"
-
-    @property
-    def schema_name(self) -> str | None:
-        if self.tools:
-            return str(self.tools[0].get("function", {}).get("name"))
-        rf = self.response_format or {}
-        if rf.get("type") == "json_schema":
-            return str(rf.get("json_schema", {}).get("name"))
-        return None
-
-    @property
-    def prompt_id(self) -> str | None:
-        """The ``X-Drafter-Prompt`` header drafter's chains send: ``id@version``."""
-        value = self.headers.get("x-drafter-prompt")
-        return value.split("@", 1)[0] if value else None
-
-    def content_of(self, role: str) -> str:
-        return "\n".join(_text(m.get("content")) for m in self.messages if m.get("role") == role)
-
-    @property
-    def text(self) -> str:
-        """Every message's text, joined: for ``"…" in request.text`` routing."""
-        return "\n".join(_text(m.get("content")) for m in self.messages)
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return ""
 
 
 Responder = Callable[[StubRequest], "Reply | dict[str, Any] | str | None"]
@@ -295,19 +254,17 @@ class StubServer:
         message: dict[str, Any] = {"role": "assistant", "content": content}
         if tool_calls:
             message["tool_calls"] = tool_calls
+        if reply.reasoning is not None:
+            message["reasoning_content"] = reply.reasoning
+        finish = reply.finish_reason or ("tool_calls" if tool_calls else "stop")
         body: dict[str, Any] = {
             "id": f"chatcmpl-stub-{n}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": request.model or "stub",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": message,
-                    "finish_reason": "tool_calls" if tool_calls else "stop",
-                    "logprobs": None,
-                }
-            ],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}]
+            if reply.kind != "no_choices"
+            else [],
         }
         if reply.usage if reply.usage is not None else self.report_usage:
             prompt = count_messages(
@@ -352,9 +309,18 @@ def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
             self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
         ) -> None:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            self._send_bytes(status, data, "application/json", headers)
+
+        def _send_bytes(
+            self,
+            status: int,
+            data: bytes,
+            content_type: str,
+            headers: dict[str, str] | None = None,
+        ) -> None:
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
@@ -402,10 +368,10 @@ def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
                 stub._stop.wait(reply.seconds)
                 self.close_connection = True
                 return
+            headers = {}
+            if reply.retry_after is not None:
+                headers["retry-after-ms"] = str(max(1, int(reply.retry_after * 1000)))
             if reply.kind == "error":
-                headers = {}
-                if reply.retry_after is not None:
-                    headers["retry-after-ms"] = str(max(1, int(reply.retry_after * 1000)))
                 self._send(
                     reply.status,
                     {
@@ -418,7 +384,11 @@ def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
                     headers,
                 )
                 return
-            self._send(200, stub._completion(request, reply))
+            if reply.kind == "body":
+                data = reply.payload.encode() if isinstance(reply.payload, str) else reply.payload
+                self._send_bytes(reply.status, data, reply.content_type, headers)
+                return
+            self._send(200, stub._completion(request, reply), headers)
 
     return Handler
 

@@ -2,5 +2,12 @@
 
 from drafter.text.dates import parse_user_date
 from drafter.text.files import Decoded, read_text, write_atomic
+from drafter.text.frontmatter import split_front_matter_block
 
-__all__ = ["Decoded", "parse_user_date", "read_text", "write_atomic"]
+__all__ = [
+    "Decoded",
+    "parse_user_date",
+    "read_text",
+    "split_front_matter_block",
+    "write_atomic",
+]

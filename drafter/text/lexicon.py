@@ -44,6 +44,7 @@ __all__ = [
     "ORG_SUFFIXES_NAMED",
     "ORG_SUFFIXES_SENDER",
     "ORG_SUFFIXES_SIGNED",
+    "ORG_WHOLE_NAMES",
     "PARTY_ORGANS",
     "PERSON_TITLES",
     "PLAQUE_VERBS",
@@ -109,10 +110,13 @@ ORG_SUFFIXES_ALL = (
     *INSTITUTION_SUFFIXES,
     *_CENTRE,
     *DEPARTMENT_SUFFIXES,
-    *words("政府 联盟 实验室 工作站 局 厅"),
+    *words("政府 联盟 实验室 工作站 局 厅 国务院 科学院 工程院 社科院 法院 检察院 委 政协 人大"),
 )
 """Every organization the faithfulness guard extracts from a brief, government
-bodies included (used with :data:`NOT_SUFFIX_BEFORE`)."""
+bodies included (区农业农村局, 市教委, 国务院; used with :data:`NOT_SUFFIX_BEFORE`)."""
+
+ORG_WHOLE_NAMES = ("国务院",)
+"""Suffixes of :data:`ORG_SUFFIXES_ALL` that name a body with nothing before them."""
 
 NOT_SUFFIX_BEFORE: dict[str, str] = {
     "学会": "了",
@@ -122,9 +126,10 @@ NOT_SUFFIX_BEFORE: dict[str, str] = {
     "局": "长面势限",
     "厅": "长",
     "部": "署分门长队件",
+    "委": "员托任派屈婉",
 }
 """Characters after which a suffix starts an ordinary word instead of ending a name:
-学会了, 大学生, 中心任务, 局长, 厅长, 部署, 部分, 部门."""
+学会了, 大学生, 中心任务, 局长, 厅长, 部署, 部分, 部门, 委员, 委托."""
 
 ORG_SUFFIXES_LINE = (*_BODIES, *INSTITUTION_SUFFIXES, *_CENTRE, *DEPARTMENT_SUFFIXES, "局", "处")
 """A line that is nothing but a name (a signature, an addressee, a 供稿 source): any
@@ -176,7 +181,7 @@ PERSON_TITLES = (
     *words("""司长 厅长 乡长 站长 社长 经理 工程师 主任医师 医师 博士生导师 研究生导师
     硕士生导师 导师 常委 理事 监事 主委 主编 总编辑 组长 队长 首席科学家 党组成员 总裁 行长
     总监 巡视员 调研员 常务理事 执行主席 台长 主任委员 秘书 干事 讲师 副高 会计师 律师
-    高级工程师 正高级工程师"""),
+    高级工程师 正高级工程师 总理 省长 州长 国务委员 委员长 署长 总干事 博士"""),
 )
 """Every title the guard attaches to a name (党组书记、常务副主席沈洁)."""
 

@@ -431,3 +431,43 @@ def test_draft_accepts_chinese_kind_and_date_forms(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     brief = Brief.model_validate_json(result.stdout)
     assert (brief.kind, brief.section, brief.attribution) == ("district", "districts", "怀柔区科协")
+
+
+def test_draft_out_refuses_symlink_and_read_only_without_force(
+    runner: CliRunner, district_file: Path, tmp_path: Path
+) -> None:
+    keep = tmp_path / "keep.md"
+    keep.write_text("不能动", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(keep)
+    result = runner.invoke(app, ["draft", str(district_file), "--out", str(link)])
+    assert result.exit_code == 2
+    assert "符号链接" in result.stderr and "--force" in result.stderr
+    assert keep.read_text(encoding="utf-8") == "不能动"
+    keep.chmod(0o444)
+    result = runner.invoke(app, ["draft", str(district_file), "--out", str(keep)])
+    assert result.exit_code == 2
+    assert "只读" in result.stderr
+    forced = runner.invoke(app, ["draft", str(district_file), "--out", str(keep), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert keep.read_text(encoding="utf-8").startswith("### ")
+
+
+def test_batch_keeps_dotted_names_and_refuses_collisions(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for day in ("08", "09"):
+        (src / f"2026.05.{day} 怀柔区科协.txt").write_text(DISTRICT_REPORT, encoding="utf-8")
+    result = runner.invoke(app, ["draft", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.md")) == [
+        "2026.05.08 怀柔区科协.md",
+        "2026.05.09 怀柔区科协.md",
+    ]
+    (src / "2026.05.08 怀柔区科协.md").write_text(DISTRICT_REPORT, encoding="utf-8")
+    clash = runner.invoke(app, ["draft", str(src), "--out", str(tmp_path / "out2")])
+    assert clash.exit_code == 2
+    assert "同一份输出" in clash.stderr and "2026.05.08 怀柔区科协.md" in clash.stderr
+    _no_traceback(clash.output)

@@ -98,7 +98,7 @@ def test_build_accepts_every_date_form_draft_accepts(typed: str, tmp_path: Path)
     "args",
     [
         ["issue", "build", "missing.md", "--out", "x.md"],
-        ["issue", "build", "BRIEF", "--out", "x.pdf"],
+        ["issue", "build", "BRIEF", "--out", "x.odt"],
         ["issue", "build", "BRIEF", "--out", "x.md", "--date", "2026/13/45"],
         ["issue", "build", "BRIEF", "--out", "x.md", "--date", "下周一"],
         ["issue", "toc", "missing.json"],

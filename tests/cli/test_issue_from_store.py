@@ -30,26 +30,47 @@ def _submit(tmp_path: Path, db: Path, name: str) -> str:
     return found.group(1)
 
 
-def test_accepted_drafts_are_built_and_marked_published(tmp_path: Path, profile: Any) -> None:
+def test_build_from_store_makes_a_draft_issue_and_publish_numbers_it(
+    tmp_path: Path, profile: Any
+) -> None:
     db = tmp_path / "drafter.db"
     names = list(REPORTS)[:3]
     ids = [_submit(tmp_path, db, n) for n in names]
     for draft_id in ids[:2]:  # two accepted, one left pending
         assert run("accept", draft_id, "--db", str(db)).exit_code == 0
-    out = tmp_path / "issue.md"
+    preview = tmp_path / "preview.md"
     result = run(
-        "issue", "build", "--from-store", "--db", str(db), "--out", str(out),
-        "--date", "2026-06-01", "--force",
+        "issue", "build", "--from-store", "--db", str(db), "--out", str(preview),
+        "--date", "2026-06-01",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "2 篇稿件标记为已刊发" in result.stderr
-    issue = parse_issue(out.read_text(encoding="utf-8"), profile=profile)
-    assert len(issue.briefs()) == 2
+    assert "已新建草稿期 1（2 篇，未刊发）" in result.stderr
+    assert len(parse_issue(preview.read_text(encoding="utf-8"), profile=profile).briefs()) == 2
+    with Store.open(db) as store:
+        assert len(store.accepted_unpublished()) == 2  # building is not publishing
+    again = run("issue", "build", "--from-store", "--db", str(db), "--out", str(preview))
+    assert again.exit_code == 2
+    assert "没有可编入的稿件" in again.stderr
+
+    out = tmp_path / "issue.md"
+    published = run("issue", "publish", "1", "--out", str(out), "--db", str(db))
+    assert published.exit_code == 0, published.output
+    assert "已刊发 2026年第1期（总第1期），2 篇稿件标记为已刊发" in published.stdout
+    assert "sha256" in published.stdout
     with Store.open(db) as store:
         assert store.accepted_unpublished() == []
-    again = run("issue", "build", "--from-store", "--db", str(db), "--out", str(out))
-    assert again.exit_code == 2
-    assert "没有已采用、未刊发的稿件" in again.stderr
+    twice = run("issue", "publish", "1", "--out", str(out), "--db", str(db))
+    assert twice.exit_code == 5
+    assert "已刊发，不能再修改" in twice.stderr
+
+
+def test_build_from_store_takes_no_number(tmp_path: Path) -> None:
+    result = run(
+        "issue", "build", "--from-store", "--db", str(tmp_path / "d.db"),
+        "--out", str(tmp_path / "x.md"), "--number", "3",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "刊发时才编期号" in result.stderr
 
 
 def test_build_without_briefs_or_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -167,3 +167,53 @@ def test_rules_lists_every_rule(runner: CliRunner) -> None:
     rows = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
     assert [r["id"] for r in rows] == list(RULES)
     assert {"id", "severity", "tier", "autofix", "reason"} <= set(rows[0])
+
+
+RAW_REPORT = """\
+---
+org: 北京市怀柔区科学技术协会
+kind: district
+date: 2026-05-09
+---
+关于召开2026年全民科学素质工作会的情况报告
+
+5月8日上午,我区科协召开2026年全民科学素质工作会.
+"""
+
+
+def test_fix_write_leaves_front_matter_untouched(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(RAW_REPORT, encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(path), "--write"])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    head = RAW_REPORT.split("关于", 1)[0]
+    assert text.startswith(head)
+    assert text.endswith("5月8日上午，我区科协召开2026年全民科学素质工作会。\n")
+    assert f"{path}:8:" in result.stderr  # line numbers count the front matter
+
+
+def test_fix_write_keeps_mode_and_refuses_read_only_without_force(
+    runner: CliRunner, damaged: Path
+) -> None:
+    damaged.chmod(0o640)
+    before = damaged.read_text(encoding="utf-8")
+    damaged.chmod(0o440)
+    refused = runner.invoke(app, ["fix", str(damaged), "--write"])
+    assert refused.exit_code == 2
+    assert "只读" in refused.stderr and "--force" in refused.stderr
+    assert damaged.read_text(encoding="utf-8") == before
+    forced = runner.invoke(app, ["fix", str(damaged), "--write", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert damaged.read_text(encoding="utf-8") != before
+    assert damaged.stat().st_mode & 0o777 == 0o440
+
+
+def test_fix_write_refuses_a_symlink_without_force(runner: CliRunner, damaged: Path) -> None:
+    link = damaged.with_name("link.md")
+    link.symlink_to(damaged)
+    before = damaged.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["fix", str(link), "--write"])
+    assert result.exit_code == 2
+    assert "符号链接" in result.stderr
+    assert damaged.read_text(encoding="utf-8") == before

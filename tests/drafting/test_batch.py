@@ -121,10 +121,81 @@ def test_expand_sources_dir_glob_and_exclusion(tmp_path: Path) -> None:
         expand_sources(str(tmp_path / "nothing" / "*.txt"))
 
 
-def test_output_paths_are_unique(tmp_path: Path) -> None:
-    sources = [tmp_path / "x" / "r.txt", tmp_path / "y" / "r.txt", tmp_path / "r.md"]
+def test_output_names_keep_the_whole_input_name(tmp_path: Path) -> None:
+    sources = [tmp_path / "2026.05.08 怀柔区科协.txt", tmp_path / "2026.05.09 平谷区科协.txt"]
     stems = output_paths(sources, tmp_path / "out")
-    assert len({s.name for s in stems.values()}) == 3
+    assert [s.name for s in stems.values()] == ["2026.05.08 怀柔区科协", "2026.05.09 平谷区科协"]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("x/r.txt", "y/r.txt"), ("r.txt", "r.md"), ("Report.txt", "report.docx")],
+)
+def test_output_collisions_are_refused_naming_both(tmp_path: Path, names: tuple[str, str]) -> None:
+    sources = [tmp_path / n for n in names]
+    with pytest.raises(InputError, match="同一份输出") as info:
+        output_paths(sources, tmp_path / "out")
+    assert str(sources[0]) in info.value.message and str(sources[1]) in info.value.message
+
+
+def test_dotted_names_are_drafted_apart_and_skipped_on_rerun(
+    tmp_path: Path, profile: Profile
+) -> None:
+    src, out = tmp_path / "reports", tmp_path / "briefs"
+    _write_reports(
+        src,
+        {
+            "2026.05.08 怀柔区科协.txt": _report_text("怀柔", 8),
+            "2026.05.09 平谷区科协.txt": _report_text("平谷", 9),
+        },
+    )
+    first = draft_files(src, out, profile=profile, backend=echo_backend(), kind="district")
+    assert [i.status for i in first.items] == ["ready", "ready"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2026.05.08 怀柔区科协.json",
+        "2026.05.08 怀柔区科协.md",
+        "2026.05.09 平谷区科协.json",
+        "2026.05.09 平谷区科协.md",
+    ]
+    backend = echo_backend()
+    second = draft_files(src, out, profile=profile, backend=backend, kind="district")
+    assert (second.skipped, seen(backend)) == (2, [])
+
+
+def test_colliding_inputs_stop_the_batch_before_drafting(tmp_path: Path, profile: Profile) -> None:
+    src, out = tmp_path / "reports", tmp_path / "briefs"
+    _write_reports(src, {"a.txt": _report_text("怀柔", 8), "a.md": _report_text("平谷", 9)})
+    backend = echo_backend()
+    with pytest.raises(InputError, match="同一份输出"):
+        draft_files(src, out, profile=profile, backend=backend, kind="district")
+    assert seen(backend) == []
+
+
+def test_temp_files_of_a_killed_run_are_cleaned_on_start(tmp_path: Path, profile: Profile) -> None:
+    src, out = tmp_path / "reports", tmp_path / "briefs"
+    _write_reports(src, {"a.txt": _report_text("怀柔", 8)})
+    out.mkdir()
+    stale = out / ".a.md.x1y2z3w4.tmp"  # what a run killed mid-write leaves
+    stale.write_bytes(b"")
+    draft_files(src, out, profile=profile, backend=echo_backend(), kind="district")
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "a.md"]
+
+
+def test_read_only_output_is_a_failed_item_unless_forced(tmp_path: Path, profile: Profile) -> None:
+    src, out = tmp_path / "reports", tmp_path / "briefs"
+    _write_reports(src, {"a.txt": _report_text("怀柔", 8)})
+    out.mkdir()
+    (out / "a.md").write_text("编辑改过的稿子", encoding="utf-8")
+    (out / "a.md").chmod(0o444)
+    summary = draft_files(src, out, profile=profile, backend=echo_backend(), kind="district")
+    assert summary.items[0].status == "failed"
+    assert summary.items[0].error is not None and "只读" in summary.items[0].error
+    assert (out / "a.md").read_text(encoding="utf-8") == "编辑改过的稿子"
+    forced = draft_files(
+        src, out, profile=profile, backend=echo_backend(), kind="district", force=True
+    )
+    assert forced.items[0].status == "ready"
+    assert (out / "a.md").read_text(encoding="utf-8").startswith("### ")
 
 
 def test_draft_files_writes_outputs_and_skips_on_rerun(tmp_path: Path, profile: Profile) -> None:

@@ -75,13 +75,13 @@ def test_missing_toc_is_computed(built_issue: Issue, profile: Profile) -> None:
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("a.md", "md"), ("A.MD", "md"), ("x/issue.txt", "txt"), ("i.docx", "docx"), ("p.htm", "html"), ("i.json", "json")],
+    [("a.md", "md"), ("A.MD", "md"), ("x/issue.txt", "txt"), ("i.docx", "docx"), ("p.htm", "html"), ("i.json", "json"), ("p.PDF", "pdf")],
 )  # fmt: skip
 def test_format_for(name: str, fmt: str) -> None:
     assert format_for(name) == fmt
 
 
-@pytest.mark.parametrize("name", ["issue", "issue.pdf", "issue."])
+@pytest.mark.parametrize("name", ["issue", "issue.odt", "issue."])
 def test_unknown_extension(name: str) -> None:
     with pytest.raises(InputError, match="格式"):
         format_for(name)
@@ -89,4 +89,4 @@ def test_unknown_extension(name: str) -> None:
 
 def test_unknown_format(built_issue: Issue, profile: Profile) -> None:
     with pytest.raises(InputError):
-        render(built_issue, "pdf", profile=profile)
+        render(built_issue, "odt", profile=profile)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import sqlite3
@@ -15,7 +14,6 @@ import pytest
 
 from drafter.errors import ConflictError, LockedError, NotFoundError, StoreError
 from drafter.profile import Profile
-from drafter.schemas import Footer, Issue, IssueSection, Masthead
 from drafter.store.database import Store, resolve_db_path
 from drafter.store.workflow import brief_text
 
@@ -198,47 +196,6 @@ def test_redraft_keeps_replaced_draft_in_the_log(store: Store, profile: Profile)
 
 
 # -- issues -----------------------------------------------------------------------------
-
-
-def _issue(briefs: list) -> Issue:  # type: ignore[type-arg]
-    return Issue(
-        masthead=Masthead(
-            name="科协每周动态",
-            year=2026,
-            number=24,
-            total=140,
-            office="北京市科协办公室",
-            date=dt.date(2026, 6, 22),
-        ),
-        sections=[IssueSection(key="societies", title="【学会动态】", briefs=briefs)],
-        footer=Footer(),
-    )
-
-
-def test_record_issue_marks_published_in_one_transaction(store: Store, profile: Profile) -> None:
-    a = _drafted(store, profile, "society")
-    b = _drafted(store, profile, "grassroots")
-    store.decide(a.id, "accept", expected_version=None, edit_ratio=0.0)
-    store.decide(b.id, "accept", expected_version=None, edit_ratio=0.0)
-    ready = store.accepted_unpublished()
-    assert [x.draft_id for x in ready] == [a.id, b.id]
-    issue_id = store.record_issue(_issue([x.brief for x in ready]), [x.draft_id for x in ready])
-    assert store.accepted_unpublished() == []
-    assert store.get_draft(a.id).published_issue_id == issue_id
-    assert store.get_draft(a.id).display_status == "published"
-    assert store.events(b.id)[-1].kind == "published"
-    with pytest.raises(ConflictError):  # the same issue number twice
-        store.record_issue(_issue([]), [])
-
-
-def test_record_issue_with_unaccepted_draft_records_nothing(store: Store, profile: Profile) -> None:
-    a = _drafted(store, profile, "society")
-    b = _drafted(store, profile, "district")
-    store.decide(a.id, "accept", expected_version=None, edit_ratio=0.0)
-    with pytest.raises(ConflictError):
-        store.record_issue(_issue([]), [a.id, b.id])
-    assert _count(store.path, "issues") == 0
-    assert store.get_draft(a.id).published_issue_id is None
 
 
 # -- locks and crashes ------------------------------------------------------------------

@@ -166,3 +166,35 @@ def test_many_processes_opening_a_new_database_migrate_it_once(tmp_path: Path) -
     with sqlite3.connect(path) as conn:
         applied = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1")]
     assert applied == [m.version for m in load_migrations()]
+
+
+def test_v2_database_with_a_printed_issue_upgrades_in_place(tmp_path: Path) -> None:
+    """0003 rebuilds issues: the printed issue stays published, numbered and referenced."""
+    path = tmp_path / "v2.db"
+    ids = _v1_with_data(path)
+    Store(path, target_version=2).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(
+            "INSERT INTO issues (id, year, number, total, issue_date, issue_json, created_at)"
+            " VALUES (1, 2026, 7, 30, '2026-06-08', '{}', '2026-06-08T01:00:00+00:00')"
+        )
+        conn.execute("INSERT INTO issue_briefs VALUES (1, ?, 0)", (ids["accepted"],))
+        conn.execute("UPDATE drafts SET published_issue_id = 1 WHERE id = ?", (ids["accepted"],))
+    from drafter.store.issues import get_issue
+    from drafter.store.publish import next_numbers
+
+    with Store(path) as store:
+        assert store.schema_version() == len(load_migrations())
+        record = get_issue(store, 1)
+        assert (record.status, record.year, record.number, record.total) == (
+            "published",
+            2026,
+            7,
+            30,
+        )
+        assert record.draft_ids == [ids["accepted"]]
+        assert store.get_draft(ids["accepted"]).published_issue_id == 1
+        assert next_numbers(store._conn, 0, 2026) == (8, 31)
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -20,12 +20,11 @@ import pytest
 from drafter.brieftext import edit_ratio
 from drafter.errors import ConflictError, InputError, ModelError
 from drafter.profile import Profile
-from drafter.schemas import Brief, Finding, Issue, Report
+from drafter.schemas import Brief, Finding, Report
 from drafter.store.database import Store
 from drafter.store.diff import format_diff, sentence_diff, split_sentences
 from drafter.store.workflow import (
     accept,
-    issue_from_store,
     redraft,
     reject,
     revise,
@@ -147,8 +146,13 @@ def test_redraft_refuses_decided_drafts(store: Store, profile: Profile) -> None:
     with pytest.raises(ConflictError) as info:
         redraft(store, draft_id, profile=profile, draft_fn=fake_draft)
     assert "已采用" in info.value.message
-    with pytest.raises(ConflictError):
-        revise(store, draft_id, profile=profile, edit_fn=lambda p: None, check_fn=no_findings)
+    # An accepted, unpublished draft may still be revised (back to review); a rejected one not.
+    unchanged = revise(store, draft_id, profile=profile, edit_fn=lambda p: None)
+    assert unchanged.outcome == "unchanged"
+    rejected = _submitted(store, profile, "district")
+    reject(store, rejected, "与本刊无关")
+    with pytest.raises(ConflictError, match="已退回"):
+        revise(store, rejected, profile=profile, edit_fn=lambda p: None, check_fn=no_findings)
 
 
 # -- decisions --------------------------------------------------------------------------
@@ -370,27 +374,6 @@ def test_sigkill_while_drafting_keeps_the_submission(tmp_path: Path, profile: Pr
 
 
 # -- publishing -------------------------------------------------------------------------
-
-
-def test_issue_from_store_publishes_accepted_briefs_once(store: Store, profile: Profile) -> None:
-    from drafter.issue import build_issue
-
-    accepted = [_submitted(store, profile, n) for n in ("society", "district")]
-    pending = _submitted(store, profile, "grassroots")
-    for draft_id in accepted:
-        accept(store, draft_id)
-
-    def build(briefs: list[Brief]) -> Issue:
-        return build_issue(briefs, profile=profile, number=3, total=50)
-
-    issue, issue_id = issue_from_store(store, build)
-    assert sorted(b.headline for b in issue.briefs()) == sorted(
-        store.get_draft(i).headline or "" for i in accepted
-    )
-    assert all(store.get_draft(i).published_issue_id == issue_id for i in accepted)
-    assert store.get_draft(pending).published_issue_id is None
-    with pytest.raises(InputError):  # nothing left to publish
-        issue_from_store(store, build)
 
 
 def test_resubmitting_the_same_text_names_the_earlier_draft(store: Store, profile: Profile) -> None:

@@ -102,7 +102,7 @@ def test_words_are_never_changed(profile: Profile) -> None:
     for word in ("隆重召开", "截止到", "我会", "北京市怀柔区科学技术协会"):
         assert word in out
     reported = {f.rule for f in lint(out, profile)}
-    assert {"words.banned", "words.confused", "person.first", "attribution.name"} <= reported
+    assert {"words.banned", "words.jiezhi", "person.first", "attribution.name"} <= reported
 
 
 def _brief(**kw: object) -> Brief:

@@ -34,9 +34,21 @@ def test_alternation_escapes_and_groups() -> None:
 
 def test_alternation_guards_words_against_what_follows() -> None:
     rx = re.compile(alternation(lx.ORG_SUFFIXES_ALL, not_before=lx.NOT_SUFFIX_BEFORE))
-    for ordinary in ("部署", "部分", "部门", "局长", "厅长", "大学生", "学会了", "中心任务"):
+    ordinary_words = ("部署", "部分", "部门", "局长", "厅长", "大学生", "学会了", "中心任务")
+    for ordinary in (*ordinary_words, "委员", "委托"):
         assert rx.match(ordinary) is None, ordinary
-    for suffix in ("部", "局", "厅", "大学", "学会", "中心", "科学技术协会", "委员会"):
+    for suffix in (
+        "部",
+        "局",
+        "厅",
+        "大学",
+        "学会",
+        "中心",
+        "科学技术协会",
+        "委员会",
+        "委",
+        "国务院",
+    ):
         assert rx.fullmatch(suffix), suffix
 
 
@@ -66,7 +78,13 @@ def test_titles_nest() -> None:
     assert set(lx.SENIOR_TITLES) <= set(lx.PERSON_TITLES)
     assert set(lx.NOTABLE_TITLES) == {*lx.LEADER_TITLES, *lx.SENIOR_TITLES, "专家"}
     assert "专家" not in lx.PERSON_TITLES  # an expert is not a title the guard checks
-    assert len(lx.PERSON_TITLES) == 66
+    assert len(lx.PERSON_TITLES) == 74
+    # state titles, so that 国务院副总理王大明 is a titled person the guard checks
+    assert {"总理", "省长", "国务委员"} <= set(lx.PERSON_TITLES)
+
+
+def test_whole_names_are_suffixes_the_guard_knows() -> None:
+    assert set(lx.ORG_WHOLE_NAMES) <= set(lx.ORG_SUFFIXES_ALL)
 
 
 def test_organization_subsets_differ_only_where_they_must() -> None:
