@@ -46,7 +46,7 @@ _VERBS = alternation(
     )
 )
 _SUBJECT_RE = re.compile(
-    rf"^(?:由)?(?P<org>[\u4e00-\u9fff（）()·]{{2,40}}?{_ORG_SUFFIX})(?={_VERBS})"
+    rf"^(?:由)?(?P<org>[\u4e00-\u9fff（）()·]{{1,40}}?{_ORG_SUFFIX})(?={_VERBS})"
 )
 _HOSTED_BY_RE = re.compile(
     rf"由(?P<org>[\u4e00-\u9fff（）()·]{{2,40}}?{_ORG_SUFFIX})(?:主办|组织|牵头|举办|承办|发起)"

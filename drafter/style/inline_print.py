@@ -11,44 +11,36 @@ from __future__ import annotations
 import re
 
 from drafter.style.inline import CJK, FLAG, HAN, Callback, Gate, InlineRule, Result
+from drafter.text.characters import CONTROL_RE
+from drafter.text.numerals import cn_to_int
 
 __all__ = [
     "BEFORE_DENG",
+    "CONTROL",
     "DATE_NUMERALS",
     "DECIMAL",
     "ID_CARD",
     "LIST_NUMBER",
     "RANGE_UNIT",
     "YEAR_ABBREV_MORE",
-    "cn_number",
 ]
 
 _CN_DIGITS = "〇零○一二三四五六七八九"
-_CN_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 _Y_CN = f"[{_CN_DIGITS}]{{4}}"
 _M_CN = "(?:十[一二]?|[一二三四五六七八九])"
 _D_CN = "(?:三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _NOT_NUM = f"(?<![\\d{_CN_DIGITS}十])"
 
 
-def cn_number(s: str) -> int:
-    """An Arabic or small Chinese numeral as an int: ``二〇二六`` (digit by digit),
-    ``十二``, ``二十一``, ``31``."""
-    if s.isdigit():
-        return int(s)
-    if "十" not in s:
-        return int("".join(str(_CN_VALUE[c]) for c in s))
-    tens, _, units = s.partition("十")
-    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[units] if units else 0)
-
-
 def _date(y: str | None, mo: str | None, d: str | None) -> Result:
     parts = [p for p in (y, mo, d) if p]
     if all(p.isdigit() for p in parts):
         return None  # Arabic already: other rules judge its form
-    year = cn_number(y) if y else None
-    month = cn_number(mo) if mo else None
-    day = cn_number(d) if d else None
+    year = cn_to_int(y) if y else None
+    month = cn_to_int(mo) if mo else None
+    day = cn_to_int(d) if d else None
+    if None in [v for v, raw in ((year, y), (month, mo), (day, d)) if raw]:
+        return FLAG  # a numeral the one parser cannot read: flag, never guess a fix
     if (year is not None and not 1900 <= year <= 2999) or (
         month is not None and not 1 <= month <= 12
     ) or (day is not None and not 1 <= day <= 31):
@@ -175,3 +167,11 @@ ID_CARD = InlineRule(
     lambda t: _ID_GATE.search(t) is not None,
 )  # fmt: skip
 """ID-card numbers are personal data, like phone numbers."""
+
+
+CONTROL = InlineRule(
+    "content.control",
+    ((CONTROL_RE, lambda _m: ""),),
+    lambda t: CONTROL_RE.search(t) is not None,
+)
+"""Control characters and direction marks (U+009B, U+202E …): invisible, never printed."""

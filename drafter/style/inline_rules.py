@@ -12,6 +12,7 @@ import re
 from drafter.style.inline import CJK, CJKP, FLAG, HAN, SP, InlineRule, Result, inside_quoted
 from drafter.style.inline_print import (
     BEFORE_DENG,
+    CONTROL,
     DATE_NUMERALS,
     DECIMAL,
     ID_CARD,
@@ -287,6 +288,7 @@ _DIGIT_SEP = re.compile(r"\d[-./]\d")
 _RANGE_GATE = re.compile(r"\d[-－~～]")
 
 RULE_LIST: tuple[InlineRule, ...] = (
+    CONTROL,  # first: later rules must not see invisible characters
     InlineRule("number.fullwidth", ((_c("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+"), _fullwidth),),
                lambda t: _FW_GATE.search(t) is not None),
     InlineRule("markup.emphasis", ((_c(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _emphasis),),

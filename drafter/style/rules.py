@@ -114,6 +114,8 @@ _ALL = [
        "简报不刊登联系方式"),
     _r("content.idcard", "error", HOUSE, False, "含有身份证号码",
        "身份证号是个人信息，简报不刊登"),
+    _r("content.control", "error", HOUSE, True, "含有不可见的控制字符或文字方向符",
+       "控制字符和文字方向符（如 U+202E）看不见，却会改变显示和排版，须删去"),
     _r("content.caption", "error", HOUSE, False, "含有图片说明（图为……）",
        "简报不配图，报送材料中的图片说明要删去"),
     _r("content.boilerplate", "error", HOUSE, False, "含有报送材料的格式语（供稿、联系人等）",

@@ -145,6 +145,7 @@ CASES: list[Case] = [
     Case("date.numerals", brief(P1.replace("6月12日", "2026年六月十二日"), P2, P3), brief()),
     Case("content.idcard", brief(P1, P2, P3 + "报名人身份证号110101199003071234。"),
          brief(P1, P2, P3 + "项目编号20261101。")),
+    Case("content.control", brief(P1, P2.replace("，", "\u202e，", 1), P3), brief()),
     Case("brief.paragraphs", brief(P1, P2, P2, P2, P3), brief()),
     Case("brief.length", brief("6月12日，北京园艺学会举办城市绿化技术交流会。"), brief()),
 ]  # fmt: skip

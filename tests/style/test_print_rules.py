@@ -25,6 +25,10 @@ FIXED = [
     ("punct.list_number", "1、加强学会建设。", "1.加强学会建设。"),
     ("punct.list_number", "（一）、加强学会建设。", "（一）加强学会建设。"),
     ("punct.list_number", "一.加强学会建设。", "一、加强学会建设。"),
+    # invisible characters that survived ingest (a pasted brief): removed, nothing else changes
+    ("content.control", "学会召开\u202e年会。", "学会召开年会。"),
+    ("content.control", "学会召开\x9b年会。", "学会召开年会。"),
+    ("content.control", "学会召开\u200f年会。", "学会召开年会。"),
 ]
 
 # (rule, a sentence that breaks it, the suggested replacement or None)
