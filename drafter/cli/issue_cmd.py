@@ -135,7 +135,7 @@ def build_command(
             )
             shorten = drafter.toc_shortener(model_config(prof, model=model), prof)
             issue = drafter.preview_issue(store, record.id, profile=prof, shorten=shorten)
-        write_file(out_path, drafter.render(issue, fmt, profile=prof))
+        write_file(out_path, drafter.render(issue, fmt, profile=prof), force=force)
         err(
             f"已新建草稿期 {record.id}（{len(record.draft_ids)} 篇，未刊发），预览已写入 {out_path}；"
             f"调整后用 drafter issue publish {record.id} --out 文件 刊发"
@@ -162,7 +162,7 @@ def build_command(
         issue = issue.model_copy(
             update={"toc": drafter.toc_lines(issue, profile=prof, shorten=shorten)}
         )
-    write_file(out_path, drafter.render(issue, fmt, profile=prof))
+    write_file(out_path, drafter.render(issue, fmt, profile=prof), force=force)
     drafter.save_numbering(numbering)
     err(f"{_summary(issue)}；已写入 {out_path}")
 
@@ -190,14 +190,16 @@ def render_command(
         str, typer.Argument(help="一期简报：JSON，或 Markdown/纯文本。", show_default=False)
     ],
     out_path: OutOpt,
+    force: Annotated[
+        bool, typer.Option("--force", help="输出文件是只读文件或符号链接时也替换。")
+    ] = False,
     profile: ProfileOpt = None,
 ) -> None:
     """把一期简报渲染为 .md、.txt、.docx、.html 或 .pdf（按 --out 的扩展名；PDF 需要 LibreOffice）。"""
-
     prof = load_profile_opt(profile)
     fmt = drafter.format_for(str(out_path))
     issue = _load_issue(issue_path, prof)
-    write_file(out_path, drafter.render(issue, fmt, profile=prof))
+    write_file(out_path, drafter.render(issue, fmt, profile=prof), force=force)
     err(f"{_summary(issue)}；已写入 {out_path}")
 
 
