@@ -19,6 +19,7 @@ from drafter.profile import Profile, load_profile
 from drafter.text.dates import DateValue, find_dates
 from drafter.text.lexicon import (
     ATTEND_VERBS,
+    DETERMINERS,
     HOLD_VERBS,
     LAUNCH_VERBS,
     NOT_SUFFIX_BEFORE,
@@ -147,7 +148,6 @@ _ORG_LEFT_STOPS = frozenset(
         祝贺 标志着"""),
     )
 )
-_DETERMINERS = "该本各此其我贵这那"
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
@@ -179,7 +179,7 @@ def _orgs_in(
         ):
             k -= 1
         core = _cut_left(text[k:ss])
-        core = core.lstrip(_DETERMINERS)
+        core = core.lstrip(DETERMINERS)
         name = core + m.group(0)
         prev_end = se
         if (not core and name not in ORG_WHOLE_NAMES) or name.endswith(_NOT_ORG_TAILS):

@@ -20,6 +20,7 @@ from drafter.profile import OrgMatch, Profile
 from drafter.schemas import Finding, OrgKind
 from drafter.text.dates import LEADING_DATE_RE
 from drafter.text.lexicon import (
+    DETERMINERS,
     HOLD_VERBS,
     LAUNCH_VERBS,
     ORG_SUFFIXES_SENDER,
@@ -76,7 +77,9 @@ class OrgGuess(BaseModel):
 
 
 def _plausible(name: str) -> bool:
-    return 2 <= len(name) <= 40 and not _NOT_ORG_RE.search(name)
+    # 该学会, 各区科协: a pointer to organizations, not one sender's name.
+    pointer = name[0] in DETERMINERS and len(name) <= 4
+    return 2 <= len(name) <= 40 and not pointer and not _NOT_ORG_RE.search(name)
 
 
 def _subject_of(sentence: str) -> str | None:

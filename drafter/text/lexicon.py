@@ -26,6 +26,7 @@ __all__ = [
     "DAY_PARTS_NUMBERED",
     "DAY_PARTS_WRITTEN",
     "DEPARTMENT_SUFFIXES",
+    "DETERMINERS",
     "EVENT_VERBS",
     "FEDERATION_SUFFIXES",
     "HOLD_VERBS",
@@ -246,3 +247,7 @@ DAY_PARTS_NUMBERED = (*DAY_PARTS, "晚")
 
 VAGUE_TIME_WORDS = ("近日", "日前", "近期", "最近", "前不久")
 """Words for "recently": no date (a lead opens with 近日 when the report gives none)."""
+
+
+DETERMINERS = "该本各此其我贵这那"
+"""Words that point at an organization without naming it (该学会, 本协会, 各区科协)."""

@@ -35,6 +35,22 @@ def test_co_organisers_listed_first_org_is_the_sender(profile: Profile) -> None:
     assert report_from_text(text, profile=profile).org_short == "怀柔区科协"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "sender"),
+    [
+        ("5月8日，学会部召开学会工作会议，20家学会参加。", "学会部"),
+        ("5月8日，市科协党组召开会议，研究部署下半年工作。", "市科协"),
+        ("5月8日，该学会召开理事会。", None),
+        ("5月8日，各区科协召开工作会。", None),
+    ],
+)
+def test_a_short_name_opening_the_sentence_is_the_sender(
+    sentence: str, sender: str | None
+) -> None:
+    guess = infer_org(sentence)
+    assert (guess.name if guess else None) == sender
+
+
 def test_purpose_clause_is_not_an_org() -> None:
     guess = infer_org("为进一步发挥学会在科普中的作用，5月8日，我会召开会议。")
     assert guess is None
