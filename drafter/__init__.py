@@ -34,6 +34,12 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         ModelBackend as ModelBackend,
     )
     from drafter.drafting import (
+        adraft as adraft,
+    )
+    from drafter.drafting import (
+        adraft_many as adraft_many,
+    )
+    from drafter.drafting import (
         check as check,
     )
     from drafter.drafting import (
@@ -115,10 +121,16 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         baseline_view as baseline_view,
     )
     from drafter.eval import (
+        calibrate as calibrate,
+    )
+    from drafter.eval import (
         compare_runs as compare_runs,
     )
     from drafter.eval import (
         evaluate as evaluate,
+    )
+    from drafter.eval import (
+        grader_agreement as grader_agreement,
     )
     from drafter.eval import (
         load_cases as load_cases,
@@ -235,13 +247,34 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         json_schema as json_schema,
     )
     from drafter.store import (
+        ROLES as ROLES,
+    )
+    from drafter.store import (
+        STATUS_ZH as STATUS_ZH,
+    )
+    from drafter.store import (
         UNDECIDED as UNDECIDED,
+    )
+    from drafter.store import (
+        Account as Account,
     )
     from drafter.store import (
         DraftRecord as DraftRecord,
     )
     from drafter.store import (
+        FactSegment as FactSegment,
+    )
+    from drafter.store import (
         IssueRecord as IssueRecord,
+    )
+    from drafter.store import (
+        LoginSession as LoginSession,
+    )
+    from drafter.store import (
+        QueuePage as QueuePage,
+    )
+    from drafter.store import (
+        ReviseResult as ReviseResult,
     )
     from drafter.store import (
         Store as Store,
@@ -250,7 +283,16 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         accept as accept,
     )
     from drafter.store import (
+        acting_as as acting_as,
+    )
+    from drafter.store import (
+        add_account as add_account,
+    )
+    from drafter.store import (
         add_briefs as add_briefs,
+    )
+    from drafter.store import (
+        authenticate as authenticate,
     )
     from drafter.store import (
         brief_text as brief_text,
@@ -259,7 +301,13 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         correct_draft as correct_draft,
     )
     from drafter.store import (
+        disable_account as disable_account,
+    )
+    from drafter.store import (
         draft_status as draft_status,
+    )
+    from drafter.store import (
+        end_session as end_session,
     )
     from drafter.store import (
         export_docx as export_docx,
@@ -274,6 +322,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         format_diff as format_diff,
     )
     from drafter.store import (
+        get_account as get_account,
+    )
+    from drafter.store import (
         get_issue as get_issue,
     )
     from drafter.store import (
@@ -283,10 +334,19 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         issue_events as issue_events,
     )
     from drafter.store import (
+        linked_facts as linked_facts,
+    )
+    from drafter.store import (
+        list_accounts as list_accounts,
+    )
+    from drafter.store import (
         list_issues as list_issues,
     )
     from drafter.store import (
         new_issue as new_issue,
+    )
+    from drafter.store import (
+        open_session as open_session,
     )
     from drafter.store import (
         org_feedback as org_feedback,
@@ -299,6 +359,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
     )
     from drafter.store import (
         publish_issue as publish_issue,
+    )
+    from drafter.store import (
+        queue_page as queue_page,
     )
     from drafter.store import (
         redraft as redraft,
@@ -316,10 +379,19 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         revise as revise,
     )
     from drafter.store import (
+        revise_text as revise_text,
+    )
+    from drafter.store import (
+        session_for as session_for,
+    )
+    from drafter.store import (
         set_issue_meta as set_issue_meta,
     )
     from drafter.store import (
         set_lead as set_lead,
+    )
+    from drafter.store import (
+        set_password as set_password,
     )
     from drafter.store import (
         set_toc_line as set_toc_line,
@@ -329,6 +401,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
     )
     from drafter.store import (
         submit as submit,
+    )
+    from drafter.store import (
+        submit_report as submit_report,
     )
     from drafter.style import (
         RULES as RULES,
@@ -419,6 +494,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "BatchItem",
         "BatchSummary",
         "ModelBackend",
+        "adraft",
+        "adraft_many",
         "check",
         "check_text",
         "draft",
@@ -471,14 +548,37 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "revise",
         "stats",
         "submit",
+        "ROLES",
+        "Account",
+        "LoginSession",
+        "acting_as",
+        "add_account",
+        "authenticate",
+        "disable_account",
+        "end_session",
+        "get_account",
+        "list_accounts",
+        "open_session",
+        "session_for",
+        "set_password",
+        "submit_report",
+        "STATUS_ZH",
+        "QueuePage",
+        "queue_page",
+        "revise_text",
+        "ReviseResult",
+        "linked_facts",
+        "FactSegment",
     ),
     "drafter.eval": (
         "Case",
         "EvalRun",
         "Regression",
         "baseline_view",
+        "calibrate",
         "compare_runs",
         "evaluate",
+        "grader_agreement",
         "load_cases",
         "load_run",
         "regressions",

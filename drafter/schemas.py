@@ -79,6 +79,16 @@ class TokenUsage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     estimated: bool = Field(default=False, description="counted locally, not reported by the API")
+    cached_tokens: int = Field(
+        default=0,
+        ge=0,
+        description="prompt tokens the provider served from its prefix cache, as it reported them",
+    )
+    shared_prefix_tokens: int = Field(
+        default=0,
+        ge=0,
+        description="prompt tokens in the part identical across reports of one kind (counted locally)",
+    )
 
     @property
     def total_tokens(self) -> int:
@@ -89,6 +99,8 @@ class TokenUsage(_Model):
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             estimated=self.estimated or other.estimated,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+            shared_prefix_tokens=self.shared_prefix_tokens + other.shared_prefix_tokens,
         )
 
 

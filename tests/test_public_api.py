@@ -25,7 +25,7 @@ PUBLIC = {
     "severity_map",
     "check_faithfulness", "ModelConfig",
     "BatchItem", "BatchSummary", "ModelBackend", "check", "check_text", "draft", "draft_files",
-    "draft_many", "toc_shortener",
+    "draft_many", "toc_shortener", "adraft", "adraft_many",
     "build_issue", "format_for", "load_numbering", "next_numbering", "parse_issue", "render",
     "review_problems", "save_numbering", "today", "toc_lines",
     "UNDECIDED", "DraftRecord", "Store", "accept", "brief_text", "export_evals", "format_diff",
@@ -35,9 +35,15 @@ PUBLIC = {
     "set_issue_meta", "set_lead", "set_toc_line",
     "correct_draft", "draft_status", "feedback_markdown", "org_feedback", "export_docx",
     "import_docx",
-    "Case", "EvalRun", "Regression", "baseline_view", "compare_runs", "evaluate", "load_cases",
+    "Case", "EvalRun", "Regression", "baseline_view", "calibrate", "compare_runs", "evaluate",
+    "grader_agreement", "load_cases",
     "load_run", "regressions", "to_junit",
     "run_demo",
+    # newsroom accounts and sessions
+    "ROLES", "Account", "LoginSession", "acting_as", "add_account", "authenticate",
+    "disable_account", "end_session", "get_account", "list_accounts", "open_session",
+    "session_for", "set_password", "submit_report", "STATUS_ZH",
+    "QueuePage", "queue_page", "revise_text", "ReviseResult", "linked_facts", "FactSegment",
     "__version__",
 }  # fmt: skip
 

@@ -11,6 +11,7 @@ from drafter.cli import (  # noqa: F401  (imported to register their commands)
     lint_cmd,
     misc_cmd,
     store_cmd,
+    web_cmd,
     word_cmd,
 )
 from drafter.cli._app import app

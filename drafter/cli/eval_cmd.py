@@ -71,6 +71,10 @@ def eval_cmd(
         tuple[Path, Path] | None,
         typer.Option("--compare", help="比较两次结果：--compare A.json B.json"),
     ] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option("--calibrate", help="变异校准：在金标稿中植入缺陷，检验各评分项能否发现"),
+    ] = False,
     profile: ProfileOpt = None,
 ) -> None:
     """运行评测用例：起草、打分、与基线比较；有退步时退出码为 1。"""
@@ -92,6 +96,9 @@ def eval_cmd(
         )
 
     prof = load_profile_opt(profile)
+    if calibrate:
+        _run_calibration(drafter.load_cases(cases), prof)
+        return
     mode: RecordMode = "record" if record else "replay" if replay else "off"
     if recordings is None and mode != "off":
         recordings = _default_recordings(cases)
@@ -120,12 +127,60 @@ def eval_cmd(
     else:
         _print_tables(run)
     err(f"评测用时 {run.seconds:.1f} 秒，{len(run.cases)} 个用例，{len(run.failed)} 个未全部通过")
+    if grader_config is not None:
+        _report_agreement(run, case_list)
     if old is not None:
         if old.model != run.model:
             err(f"提示：基线用的是 {old.model}，本次是 {run.model}，比较结果仅供参考")
         _report_regressions(regs, baseline)
     if regs:
         raise typer.Exit(1)
+
+
+def _run_calibration(case_list: list[tuple[Case, Path]], prof: Profile) -> None:
+    """Print the mutation table per scorer; exit 1 when a scorer misses a mutant."""
+    from rich.console import Console
+    from rich.table import Table
+
+    cal = drafter.calibrate(case_list, profile=prof)
+    table = Table(title=f"评分项校准（{cal.cases} 个金标稿）")
+    for col in ("评分项", "变异稿", "发现", "灵敏度", "改写稿", "通过", "特异度", "金标未通过"):
+        table.add_column(col, justify="left" if col == "评分项" else "right")
+    for row in cal.scorers.values():
+        sens, spec = row.sensitivity, row.specificity
+        table.add_row(
+            row.scorer,
+            str(row.mutants),
+            str(row.caught),
+            "—" if sens is None else f"{sens:.0%}",
+            str(row.paraphrases),
+            str(row.passed),
+            "—" if spec is None else f"{spec:.0%}",
+            str(len(row.golden_failures)),
+        )
+    Console(soft_wrap=True, highlight=False).print(table)
+    for row in cal.scorers.values():
+        for miss in row.missed:
+            err(f"漏检 {row.scorer}：{miss}")
+        for alarm in row.false_alarms:
+            err(f"误报 {row.scorer}：{alarm}")
+        if row.golden_failures:
+            err(f"金标稿未通过 {row.scorer}：{'、'.join(row.golden_failures)}")
+    if not cal.ok:
+        raise typer.Exit(1)
+
+
+def _report_agreement(run: EvalRun, case_list: list[tuple[Case, Path]]) -> None:
+    """With cases exported from the store: how often the grader agrees with the editors."""
+    agreement = drafter.grader_agreement(run, [c for c, _ in case_list])
+    if agreement.agreement is None:
+        return
+    err(
+        f"评分模型与编辑决定一致 {agreement.agreement:.0%}（kappa {agreement.kappa:.2f}，"
+        f"{agreement.cases} 例）：模型放过而编辑修改 {agreement.grader_only} 例，"
+        f"编辑直接采用而模型不过 {agreement.editor_only} 例，"
+        f"{len(agreement.unstable)} 例各次评分不一致"
+    )
 
 
 def _default_recordings(cases: Path | None) -> Path:
@@ -230,16 +285,19 @@ def _print_tables(run: EvalRun) -> None:
     console.print(per_case)
 
     per_scorer = Table(title="各评分项")
-    for col in ("评分项", "适用用例", "通过率", "均值"):
+    for col in ("评分项", "适用用例", "通过", "通过率", "均值", "距阈值（最小/中位）"):
         per_scorer.add_column(col, justify="left" if col == "评分项" else "right")
     names = sorted({n for c in run.cases for n in c.scores})
     for n in names:
-        applied = sum(n in c.scores for c in run.cases)
+        scores = [c.scores[n] for c in run.cases if n in c.scores]
+        margins = sorted(s.detail["margin"] for s in scores if "margin" in s.detail)
         per_scorer.add_row(
             n,
-            str(applied),
+            str(len(scores)),
+            str(sum(s.passed for s in scores)),
             f"{run.aggregates.get(f'{n}.pass_rate', 0):.0%}",
             f"{run.aggregates.get(f'{n}.mean', 0):g}",
+            f"{margins[0]:g} / {margins[len(margins) // 2]:g}" if margins else "—",
         )
     console.print(per_scorer)
     for case in run.failed:

@@ -4,7 +4,8 @@ Importing this package loads neither LangChain nor openai: the model chains load
 the first model call.
 """
 
-from drafter.drafting.backend import ChainBackend, ModelBackend, ProseStep
+from drafter.drafting.aio import adraft, adraft_many
+from drafter.drafting.backend import AsyncChainBackend, ChainBackend, ModelBackend, ProseStep
 from drafter.drafting.batch import BatchItem, BatchSummary, draft_files, draft_many
 from drafter.drafting.examples import select_examples
 from drafter.drafting.gates import check, check_text, gate
@@ -12,11 +13,14 @@ from drafter.drafting.pipeline import draft, place
 from drafter.drafting.shorten import toc_shortener
 
 __all__ = [
+    "AsyncChainBackend",
     "BatchItem",
     "BatchSummary",
     "ChainBackend",
     "ModelBackend",
     "ProseStep",
+    "adraft",
+    "adraft_many",
     "check",
     "check_text",
     "draft",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from drafter.model.chains import CallStats, Prose
     from drafter.model.config import ModelConfig
 
-__all__ = ["ChainBackend", "ModelBackend", "ProseStep"]
+__all__ = ["AsyncChainBackend", "ChainBackend", "ModelBackend", "ProseStep", "local_facts"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,15 @@ class ChainBackend:
         self.model_name: str | None = config.model
 
     def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
+        """The report's facts: from the model, or for a short report found locally.
+
+        A report under ``config.facts_min_tokens`` goes whole into the prose prompt, so
+        a facts call would only repeat it; its dates are found by :mod:`drafter.text`.
+        """
+        from drafter.model.tokens import count_tokens
+
+        if count_tokens(report.text) < self.config.facts_min_tokens:
+            return local_facts(report), TokenUsage(), 0
         from drafter.model.chains import extract_facts
 
         facts, stats = extract_facts(
@@ -115,6 +124,75 @@ class ChainBackend:
             chat_model=self.chat_model,
         )  # fmt: skip
         return _step(prose, stats)
+
+
+class AsyncChainBackend(ChainBackend):
+    """:class:`ChainBackend` with ``ainvoke`` twins of its steps (``afacts``, ``aprose``,
+    ``arepair``), which :func:`~drafter.drafting.pipeline.adraft` awaits."""
+
+    async def afacts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
+        from drafter.model.chains import aextract_facts
+        from drafter.model.tokens import count_tokens
+
+        if count_tokens(report.text) < self.config.facts_min_tokens:
+            return local_facts(report), TokenUsage(), 0
+        facts, stats = await aextract_facts(
+            report, self.config, profile=profile, chat_model=self.chat_model
+        )
+        return facts, stats.usage, stats.calls
+
+    async def aprose(
+        self, report: Report, facts: Facts, profile: Profile, examples: list[Brief]
+    ) -> ProseStep:
+        from drafter.model.chains import awrite_prose
+
+        prose, stats = await awrite_prose(
+            report, facts, self.config, profile=profile, examples=examples,
+            chat_model=self.chat_model,
+        )  # fmt: skip
+        return _step(prose, stats)
+
+    async def arepair(
+        self,
+        report: Report,
+        facts: Facts,
+        step: ProseStep,
+        findings: list[Finding],
+        profile: Profile,
+    ) -> ProseStep:
+        from drafter.model.chains import Prose, arepair_prose
+
+        current = Prose(headline=step.headline, paragraphs=list(step.paragraphs))
+        prose, stats = await arepair_prose(
+            report, facts, current, findings, self.config, profile=profile,
+            chat_model=self.chat_model,
+        )  # fmt: skip
+        return _step(prose, stats)
+
+
+def local_facts(report: Report) -> Facts:
+    """Facts found without a model: the report's event dates.
+
+    A date without a year takes the receipt's year, else the first year the report
+    writes (“2026年学术年会”), as the offline engine does.
+    """
+    import contextlib
+    import datetime as dt
+    import re
+
+    from drafter.text.dates import find_event_dates
+
+    found = find_event_dates(report.text, anchor=report.received)
+    year = re.search(r"(20\d{2})\s*年", report.text)
+    dates = []
+    for d in found:
+        m = re.fullmatch(r"\s*(\d{1,2})月(\d{1,2})日.*", d.text, re.S)
+        if d.date is None and year and m:
+            month, day = map(int, m.groups())
+            with contextlib.suppress(ValueError):  # 2月30日 stays undated
+                d = d.model_copy(update={"date": dt.date(int(year.group(1)), month, day)})
+        dates.append(d)
+    return Facts(event_dates=dates)
 
 
 def _step(prose: Prose, stats: CallStats) -> ProseStep:

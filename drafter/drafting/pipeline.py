@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from drafter.brieftext import split_attribution, split_paragraphs
 from drafter.drafting.backend import ChainBackend, ModelBackend, ProseStep
@@ -157,6 +157,12 @@ class _Tally:
         self.calls += calls
 
 
+# The model-backed draft is one generator shared by the thread and the async paths: it
+# yields each backend call it needs as ``(step, args)`` ("facts", "prose", "repair") and
+# is sent the result, or thrown the step's exception; a driver makes the calls.
+_Call = tuple[str, tuple[Any, ...]]
+
+
 def _draft_model(
     report: Report,
     profile: Profile,
@@ -164,8 +170,33 @@ def _draft_model(
     examples: Iterable[Brief],
     max_repairs: int,
 ) -> Brief:
+    steps = _draft_steps(report, profile, backend.model_name, examples, max_repairs)
+    call = next(steps)
+    while True:
+        step, args = call
+        try:
+            result = getattr(backend, step)(*args)
+        except Exception as exc:
+            try:
+                call = steps.throw(exc)
+            except StopIteration as stop:
+                return cast(Brief, stop.value)
+            continue
+        try:
+            call = steps.send(result)
+        except StopIteration as stop:
+            return cast(Brief, stop.value)
+
+
+def _draft_steps(
+    report: Report,
+    profile: Profile,
+    model_name: str | None,
+    examples: Iterable[Brief],
+    max_repairs: int,
+) -> Generator[_Call, Any, Brief]:
     tally = _Tally()
-    facts = _facts(report, profile, backend, tally, 1 + max_repairs)
+    facts = yield from _facts(report, profile, tally, 1 + max_repairs)
     shots = select_examples(examples, report.kind, share=example_share(profile))
     event_date = _event_date(facts, report)
 
@@ -178,11 +209,11 @@ def _draft_model(
         tally.attempts = attempt + 1
         try:
             if step is None:
-                candidate = backend.prose(report, facts, profile, shots)
+                candidate = yield ("prose", (report, facts, profile, shots))
                 prompt = (candidate.prompt_id, candidate.prompt_version)
             else:
                 # Only the current findings: earlier failed attempts are not piled on.
-                candidate = backend.repair(report, facts, step, findings, profile)
+                candidate = yield ("repair", (report, facts, step, findings, profile))
             tally.add(candidate.usage, candidate.calls)
             try:
                 built = _build(candidate, report, profile, event_date)
@@ -224,7 +255,7 @@ def _draft_model(
         findings = [*findings, _schema_failure(failure, tally.attempts)]
     provenance = Provenance(
         engine="model",
-        model=backend.model_name,
+        model=model_name,
         prompt_id=prompt[0],
         prompt_version=prompt[1],
         usage=tally.usage,
@@ -236,12 +267,12 @@ def _draft_model(
 
 
 def _facts(
-    report: Report, profile: Profile, backend: ModelBackend, tally: _Tally, tries: int
-) -> Facts:
+    report: Report, profile: Profile, tally: _Tally, tries: int
+) -> Generator[_Call, Any, Facts]:
     """Extract facts; a malformed answer is retried within the same bound as prose."""
     for attempt in range(1, tries + 1):
         try:
-            facts, usage, calls = backend.facts(report, profile)
+            answer: tuple[Facts, TokenUsage, int] = yield ("facts", (report, profile))
         except OutputValidationError as exc:
             tally.add(_usage_of(exc), int(exc.usage.get("calls", 1)))
             if attempt == tries:
@@ -252,6 +283,7 @@ def _facts(
         except ModelError as exc:
             _with_context(exc, report)
             raise
+        facts, usage, calls = answer
         tally.add(usage, calls)
         return facts
     raise AssertionError("unreachable")  # pragma: no cover

@@ -4,20 +4,31 @@ Off by default (``drafter eval --grader MODEL``). Each of the k runs is an indep
 call (:func:`drafter.model.chains.grade_brief` numbers them, so the cache and recordings keep
 them apart); the score's value is the fraction of runs that passed and it *passes*
 only when all k did (pass^k), the bar a brief must clear to be trusted unattended.
+:func:`grader_agreement` measures the grader against editors' accept/revise decisions
+on cases exported from the store (``drafter export-evals``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from drafter.errors import MissingRecordingError, ModelError
-from drafter.eval.scorers import Sample, Score, Scorer
+from drafter.eval.results import EvalRun
+from drafter.eval.scorers import Case, Sample, Score, Scorer
 
 if TYPE_CHECKING:
     from drafter.model.providers import ModelConfig
 
-__all__ = ["GRADER_NAME", "model_graded_scorer"]
+__all__ = [
+    "EDITOR_TAGS",
+    "GRADER_NAME",
+    "GraderAgreement",
+    "grader_agreement",
+    "model_graded_scorer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +84,64 @@ def model_graded_scorer(config: ModelConfig, *, runs: int = 1) -> Scorer:
         )
 
     return model_graded
+
+
+EDITOR_TAGS = {"accepted-as-is": True, "revised": False}
+"""Tags ``drafter export-evals`` puts on a case: the editor's verdict on the draft."""
+
+
+@dataclass(frozen=True)
+class GraderAgreement:
+    """The model grader's pass^k verdicts against editors' accept/revise decisions."""
+
+    both_pass: int  # accepted as is, grader passed
+    grader_only: int  # revised by the editor, grader passed (too lenient)
+    editor_only: int  # accepted as is, grader failed (too strict)
+    both_fail: int  # revised, grader failed
+    unstable: list[str]  # cases whose k runs disagreed (0 < pass rate < 1)
+
+    @property
+    def cases(self) -> int:
+        return self.both_pass + self.grader_only + self.editor_only + self.both_fail
+
+    @property
+    def agreement(self) -> float | None:
+        return (self.both_pass + self.both_fail) / self.cases if self.cases else None
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa: agreement beyond what the two pass rates give by chance."""
+        n = self.cases
+        if not n:
+            return None
+        observed = (self.both_pass + self.both_fail) / n
+        grader_pass = (self.both_pass + self.grader_only) / n
+        editor_pass = (self.both_pass + self.editor_only) / n
+        chance = grader_pass * editor_pass + (1 - grader_pass) * (1 - editor_pass)
+        return 1.0 if chance == 1 else (observed - chance) / (1 - chance)
+
+
+def grader_agreement(run: EvalRun, cases: Sequence[Case]) -> GraderAgreement:
+    """Compare each graded case's pass^k with the editor's decision in its tags.
+
+    Cases without an editor tag or without a model grade are left out. Meaningful when
+    the graded draft is the one the editor saw: run with the model and prompts that
+    made the drafts (``--replay`` from their recordings where possible).
+    """
+    verdicts = {c.id: v for c in cases for t, v in EDITOR_TAGS.items() if t in c.tags}
+    counts = {(True, True): 0, (False, True): 0, (True, False): 0, (False, False): 0}
+    unstable: list[str] = []
+    for result in run.cases:
+        score = result.scores.get(GRADER_NAME)
+        if score is None or result.id not in verdicts:
+            continue
+        counts[(verdicts[result.id], score.passed)] += 1
+        if 0 < score.value < 1:
+            unstable.append(result.id)
+    return GraderAgreement(
+        both_pass=counts[(True, True)],
+        grader_only=counts[(False, True)],
+        editor_only=counts[(True, False)],
+        both_fail=counts[(False, False)],
+        unstable=unstable,
+    )

@@ -28,6 +28,8 @@ __all__ = [
     "Sample",
     "Score",
     "Scorer",
+    "length_bounds",
+    "rouge_floor",
     "rouge_l_f1",
     "score_toc_line",
 ]
@@ -56,6 +58,7 @@ class Case(BaseModel):
     must_mention: list[str] = Field(default_factory=list)
     max_length: int | None = None
     tags: list[str] = Field(default_factory=list)
+    note: str | None = Field(default=None, description="editor's note: what the golden cut, why")
 
 
 @dataclass
@@ -189,18 +192,35 @@ def date_lead(s: Sample) -> Score | None:
     )
 
 
-def length(s: Sample) -> Score:
+def length_bounds(s: Sample) -> tuple[int, int]:
+    """The body length a draft may have: the profile's range, narrowed around the golden.
+
+    With a golden, a draft may be half to twice the editor's length (an editor who cut
+    a report to 120 characters would not sign 300); calibration checks the golden's
+    paraphrases stay inside and over-length mutants fall outside.
+    """
     limits = s.profile.limits
-    n = s.brief.text_length()
+    lower = limits.body_min
     upper = limits.lead_body_max if s.brief.lead else limits.body_max
     if s.case.max_length is not None:
         upper = min(upper, s.case.max_length)
+    if s.golden is not None:
+        g = s.golden.text_length()
+        lower, upper = max(lower, g // 2), min(upper, 2 * g)
+    return lower, upper
+
+
+def length(s: Sample) -> Score:
+    limits = s.profile.limits
+    n = s.brief.text_length()
+    lower, upper = length_bounds(s)
     paras = len(s.brief.paragraphs)
-    ok = limits.body_min <= n <= upper and limits.paragraphs_min <= paras <= limits.paragraphs_max
+    ok = lower <= n <= upper and limits.paragraphs_min <= paras <= limits.paragraphs_max
     return Score(
         value=n,
         passed=ok,
-        explanation=f"正文 {n} 字（{limits.body_min}–{upper}），{paras} 段",
+        explanation=f"正文 {n} 字（{lower}–{upper}），{paras} 段",
+        detail={"threshold": [lower, upper], "margin": min(n - lower, upper - n)},
     )
 
 
@@ -231,11 +251,37 @@ def must_mention(s: Sample) -> Score | None:
     )
 
 
+def rouge_floor(report: Report, golden: Brief) -> float:
+    """The case's ROUGE-L threshold: what the unedited report, cut to the golden's length, scores.
+
+    A draft that does no better than pasting the report's opening has not been edited;
+    calibration checks every paraphrase of the golden clears this floor. Capped at
+    :data:`ROUGE_FLOOR_MAX`: where the editor kept a short report nearly as sent, the
+    opening *is* a good draft, and a paraphrase must still pass.
+    """
+    floor = rouge_l_f1(_chars(report.text)[: golden.text_length()], golden.body)
+    return min(floor, ROUGE_FLOOR_MAX)
+
+
+ROUGE_FLOOR_MAX = 0.9
+
+
 def golden_rouge_l(s: Sample) -> Score | None:
     if s.golden is None:
         return None
-    value = rouge_l_f1(s.brief.body, s.golden.body)
-    return Score(value=round(value, 4), passed=True, explanation="字级 ROUGE-L F1（参考值）")
+    value = round(rouge_l_f1(s.brief.body, s.golden.body), 4)
+    floor = round(rouge_floor(s.report, s.golden), 4)
+    return Score(
+        value=value,
+        passed=value > floor,
+        explanation=f"字级 ROUGE-L F1 {value:.3f}，本例阈值 {floor:.3f}（原稿截取同长度的得分）",
+        detail={
+            "threshold": floor,
+            "margin": round(value - floor, 4),
+            "golden_length": s.golden.text_length(),
+            "draft_length": s.brief.text_length(),
+        },
+    )
 
 
 def golden_edit_ratio(s: Sample) -> Score | None:

@@ -26,7 +26,6 @@ import copy
 import functools
 import json
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -36,16 +35,28 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from drafter.errors import OutputValidationError
+from drafter.model._answers import (
+    _completion_text,
+    _completion_usage,
+    _describe,
+    _raw_text,
+    _strict_json,
+    _usage,
+)
 from drafter.model.config import ModelConfig
 from drafter.model.prompts import PromptExample, PromptTemplateFile
-from drafter.model.providers import build_chat_model, disable_telemetry, model_error
-from drafter.model.tokens import estimate_usage
+from drafter.model.providers import (
+    build_async_chat_model,
+    build_chat_model,
+    disable_telemetry,
+    model_error,
+)
 from drafter.schemas import TokenUsage
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-__all__ = ["CallStats", "call_structured"]
+__all__ = ["CallStats", "acall_structured", "call_structured"]
 
 # Logged under the chains' name, where these calls were made before the split.
 log = logging.getLogger("drafter.model.chains")
@@ -90,21 +101,6 @@ class CallStats:
             prompt_version=self.prompt_version or other.prompt_version,
             entries=[*self.entries, *other.entries],
         )
-
-
-def _raw_text(message: Any) -> str:
-    """The model's answer as text: tool-call arguments as sent, else the content."""
-    calls = (getattr(message, "additional_kwargs", None) or {}).get("tool_calls") or []
-    if calls:
-        return str(calls[0].get("function", {}).get("arguments", ""))
-    if getattr(message, "tool_calls", None):
-        return json.dumps(message.tool_calls[0]["args"], ensure_ascii=False)
-    if getattr(message, "invalid_tool_calls", None):
-        return str(message.invalid_tool_calls[0].get("args") or "")
-    content = getattr(message, "content", "")
-    if isinstance(content, str):
-        return content
-    return "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content)
 
 
 def _messages(
@@ -187,7 +183,7 @@ def _structured(model: BaseChatModel, json_schema: dict[str, Any], method: str, 
 # under one interpreter lock. A value keeps its model, prompt and schema alive, so
 # the id()s in its key are never reused while it is cached.
 _CHAINS_MAX = 64
-_CHAINS: OrderedDict[tuple[Any, ...], tuple[Any, PromptTemplateFile, Any, Any]] = OrderedDict()
+_CHAINS: OrderedDict[tuple[Any, ...], tuple[Any, PromptTemplateFile, Any, Any, int]] = OrderedDict()
 _CHAINS_LOCK = threading.Lock()
 
 
@@ -198,8 +194,12 @@ def _chain(
     method: str,
     references: Sequence[str],
     model: BaseChatModel,
-) -> tuple[Any, Any]:
-    """``(template, template | structured model)`` for these inputs, built once."""
+) -> tuple[Any, Any, int]:
+    """``(template, template | structured model, shared messages)``, built once.
+
+    The shared messages (system text, schema, references, few-shot turns) come first
+    and depend on no report, so a provider's prefix cache can serve them.
+    """
     # The prompt file's own examples are the usual case: no need to serialize them.
     shots_key = None if shots is prompt.examples else tuple(e.model_dump_json() for e in shots)
     key = (id(model), id(prompt), schema, method, shots_key, tuple(references))
@@ -207,19 +207,19 @@ def _chain(
         hit = _CHAINS.get(key)
         if hit is not None and hit[0] is model and hit[1] is prompt:
             _CHAINS.move_to_end(key)
-            return hit[2], hit[3]
+            return hit[2], hit[3], hit[4]
     from langchain_core.prompts import ChatPromptTemplate
 
     json_schema = _schema_of(schema)
-    template = ChatPromptTemplate.from_messages(
-        _messages(prompt, shots, json_schema, method, references), template_format="f-string"
-    )
+    messages = _messages(prompt, shots, json_schema, method, references)
+    shared = len(messages) - sum(1 for m in prompt.messages if m.role != "system")
+    template = ChatPromptTemplate.from_messages(messages, template_format="f-string")
     chain = template | _structured(model, json_schema, method, prompt.label)
     with _CHAINS_LOCK:
-        _CHAINS[key] = (model, prompt, template, chain)
+        _CHAINS[key] = (model, prompt, template, chain, shared)
         while len(_CHAINS) > _CHAINS_MAX:
             _CHAINS.popitem(last=False)
-    return template, chain
+    return template, chain, shared
 
 
 def call_structured(
@@ -237,55 +237,33 @@ def call_structured(
     An answer cut off by the length limit is asked again once with twice the
     ``max_tokens``; only an answer that passes ``schema`` stays in the response cache.
     """
-    disable_telemetry()
-    prompt.check_variables(variables)
-    shots = list(examples) if examples else prompt.examples
+    call = _Call.of(prompt, variables, config, examples, references)
     model = chat_model if chat_model is not None else build_chat_model(config)
-    stats = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
-    inputs = {k: str(v) for k, v in variables.items()}
-    answer = _ask(prompt, shots, schema, config, references, model, inputs, stats)
+    answer = _ask(call, schema, config, model)
     if answer.cut_off and chat_model is None:
-        stats.forget()  # the cut-off answer, or the retry would be served it
-        bigger = config.model_copy(update={"max_tokens": min(2 * config.max_tokens, 65536)})
-        log.info(
-            "%s: answer cut off at max_tokens=%d, asking once more", prompt.label, config.max_tokens
-        )
-        model = build_chat_model(bigger)
-        answer = _ask(prompt, shots, schema, bigger, references, model, inputs, stats)
-    usage = {
-        "prompt_tokens": stats.usage.prompt_tokens,
-        "completion_tokens": stats.usage.completion_tokens,
-        "estimated": int(stats.usage.estimated),
-        "calls": stats.calls,
-    }
-    if answer.cut_off:
-        stats.forget()
-        raise OutputValidationError(
-            f"模型输出被长度上限截断（{stats.calls} 次请求，上限 {answer.max_tokens} 个 token）",
-            raw_output=answer.text,
-            attempts=1,
-            usage=usage,
-            hint="材料可能过长：可删去与活动无关的部分后重试，或换用输出上限更大的模型",
-            prompt=prompt.label,
-            stats=stats,
-        )
-    try:
-        # Parse the raw text strictly: LangChain's JSON parser accepts truncated
-        # JSON (it is built for streaming), which would pass a cut-off answer.
-        result = schema.model_validate(_strict_json(answer.text))
-    except (ValidationError, ValueError) as exc:
-        stats.forget()  # never serve a bad answer from the cache again
-        raise OutputValidationError(
-            f"模型输出不符合 {schema.__name__} 格式：{_describe(exc)}",
-            raw_output=answer.text,
-            attempts=1,
-            usage=usage,
-            hint="可重试或交给修复步骤；若反复出现，换用 --method function_calling 或 --method json_mode",
-            prompt=prompt.label,
-            stats=stats,
-        ) from exc
-    log.debug("%s: calls=%d hits=%d", prompt.label, stats.calls, stats.cache_hits)
-    return result, stats
+        bigger = call.bigger(config)
+        answer = _ask(call, schema, bigger, build_chat_model(bigger))
+    return call.result(answer, schema)
+
+
+async def acall_structured(
+    prompt: PromptTemplateFile,
+    variables: dict[str, Any],
+    schema: type[M],
+    config: ModelConfig,
+    *,
+    examples: Sequence[PromptExample] | None = None,
+    references: Sequence[str] = (),
+    chat_model: BaseChatModel | None = None,
+) -> tuple[M, CallStats]:
+    """:func:`call_structured` with ``ainvoke``, on this event loop's async client."""
+    call = _Call.of(prompt, variables, config, examples, references)
+    model = chat_model if chat_model is not None else build_async_chat_model(config)
+    answer = await _aask(call, schema, config, model)
+    if answer.cut_off and chat_model is None:
+        bigger = call.bigger(config)
+        answer = await _aask(call, schema, bigger, build_async_chat_model(bigger))
+    return call.result(answer, schema)
 
 
 @dataclass
@@ -295,114 +273,146 @@ class _Answer:
     max_tokens: int
 
 
+@dataclass
+class _Call:
+    """One structured call's inputs and running cost, shared by the sync and async paths."""
+
+    prompt: PromptTemplateFile
+    shots: Sequence[PromptExample]
+    references: Sequence[str]
+    inputs: dict[str, str]
+    stats: CallStats
+
+    @classmethod
+    def of(
+        cls,
+        prompt: PromptTemplateFile,
+        variables: dict[str, Any],
+        config: ModelConfig,
+        examples: Sequence[PromptExample] | None,
+        references: Sequence[str],
+    ) -> _Call:
+        disable_telemetry()
+        prompt.check_variables(variables)
+        stats = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
+        shots = list(examples) if examples else prompt.examples
+        inputs = {k: str(v) for k, v in variables.items()}
+        return cls(prompt, shots, references, inputs, stats)
+
+    def bigger(self, config: ModelConfig) -> ModelConfig:
+        """The config to ask again with after a cut-off answer (which is forgotten)."""
+        self.stats.forget()  # the cut-off answer, or the retry would be served it
+        log.info(
+            "%s: answer cut off at max_tokens=%d, asking once more",
+            self.prompt.label,
+            config.max_tokens,
+        )
+        return config.model_copy(update={"max_tokens": min(2 * config.max_tokens, 65536)})
+
+    def record(
+        self, out: Any, hits: Any, template: Any, shared: int, config: ModelConfig
+    ) -> _Answer:
+        """Add one answer (or cache hit) to the stats; flag a cut-off answer."""
+        stats = self.stats
+        stats.entries.extend(hits.entries)
+        raw = out["raw"] if isinstance(out, dict) else out
+        raw_text = _raw_text(raw)
+        stats.raw_outputs.append(raw_text)
+        stats.cache_hits += hits.hits
+        if not hits.hits:
+            stats.calls += 1
+            stats.usage = stats.usage + _usage(raw, template, self.inputs, raw_text, shared)
+        finish = (getattr(raw, "response_metadata", None) or {}).get("finish_reason")
+        return _Answer(raw_text, finish == "length", config.max_tokens)
+
+    def cut_off(self, exc: Any, config: ModelConfig) -> _Answer:
+        # json_schema / json_mode: the openai client refuses to parse a cut-off answer.
+        self.stats.calls += 1
+        self.stats.usage = self.stats.usage + _completion_usage(exc.completion)
+        return _Answer(_completion_text(exc.completion), True, config.max_tokens)
+
+    def result(self, answer: _Answer, schema: type[M]) -> tuple[M, CallStats]:
+        """The validated answer, or :class:`OutputValidationError` with the raw text."""
+        prompt, stats = self.prompt, self.stats
+        usage = {
+            "prompt_tokens": stats.usage.prompt_tokens,
+            "completion_tokens": stats.usage.completion_tokens,
+            "estimated": int(stats.usage.estimated),
+            "calls": stats.calls,
+        }
+        if answer.cut_off:
+            stats.forget()
+            raise OutputValidationError(
+                f"模型输出被长度上限截断（{stats.calls} 次请求，上限 {answer.max_tokens} 个 token）",
+                raw_output=answer.text,
+                attempts=1,
+                usage=usage,
+                hint="材料可能过长：可删去与活动无关的部分后重试，或换用输出上限更大的模型",
+                prompt=prompt.label,
+                stats=stats,
+            )
+        try:
+            # Parse the raw text strictly: LangChain's JSON parser accepts truncated
+            # JSON (it is built for streaming), which would pass a cut-off answer.
+            result = schema.model_validate(_strict_json(answer.text))
+        except (ValidationError, ValueError) as exc:
+            stats.forget()  # never serve a bad answer from the cache again
+            raise OutputValidationError(
+                f"模型输出不符合 {schema.__name__} 格式：{_describe(exc)}",
+                raw_output=answer.text,
+                attempts=1,
+                usage=usage,
+                hint="可重试或交给修复步骤；若反复出现，换用 --method function_calling 或 --method json_mode",
+                prompt=prompt.label,
+                stats=stats,
+            ) from exc
+        log.debug("%s: calls=%d hits=%d", prompt.label, stats.calls, stats.cache_hits)
+        return result, stats
+
+
 def _ask(
-    prompt: PromptTemplateFile,
-    shots: Sequence[PromptExample],
-    schema: type[BaseModel],
-    config: ModelConfig,
-    references: Sequence[str],
-    model: BaseChatModel,
-    inputs: dict[str, str],
-    stats: CallStats,
+    call: _Call, schema: type[BaseModel], config: ModelConfig, model: BaseChatModel
 ) -> _Answer:
-    """One model call, its cost added to ``stats``; a cut-off answer is flagged, not parsed."""
+    """One model call, its cost added to the call's stats."""
     import openai
 
     from drafter.model.cache import track_hits
 
-    template, chain = _chain(prompt, shots, schema, config.method, references, model)
+    template, chain, shared = _chain(
+        call.prompt, call.shots, schema, config.method, call.references, model
+    )
     with track_hits() as hits:
         try:
-            out: Any = chain.invoke(inputs)
+            out: Any = chain.invoke(call.inputs)
         except openai.LengthFinishReasonError as exc:
-            # json_schema / json_mode: the openai client refuses to parse a cut-off answer.
-            stats.calls += 1
-            stats.usage = stats.usage + _completion_usage(exc.completion)
-            return _Answer(_completion_text(exc.completion), True, config.max_tokens)
+            return call.cut_off(exc, config)
         except Exception as exc:
             err = model_error(exc, config)
             if err is None:
                 raise
             raise err from exc
-    stats.entries.extend(hits.entries)
-    raw = out["raw"] if isinstance(out, dict) else out
-    raw_text = _raw_text(raw)
-    stats.raw_outputs.append(raw_text)
-    stats.cache_hits += hits.hits
-    if not hits.hits:
-        stats.calls += 1
-        stats.usage = stats.usage + _usage(raw, template, inputs, raw_text)
-    finish = (getattr(raw, "response_metadata", None) or {}).get("finish_reason")
-    return _Answer(raw_text, finish == "length", config.max_tokens)
+    return call.record(out, hits, template, shared, config)
 
 
-def _completion_usage(completion: Any) -> TokenUsage:
-    usage = getattr(completion, "usage", None)
-    return TokenUsage(
-        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+async def _aask(
+    call: _Call, schema: type[BaseModel], config: ModelConfig, model: BaseChatModel
+) -> _Answer:
+    """:func:`_ask` with ``ainvoke``."""
+    import openai
+
+    from drafter.model.cache import track_hits
+
+    template, chain, shared = _chain(
+        call.prompt, call.shots, schema, config.method, call.references, model
     )
-
-
-def _completion_text(completion: Any) -> str:
-    choices = getattr(completion, "choices", None) or []
-    message = getattr(choices[0], "message", None) if choices else None
-    return str(getattr(message, "content", "") or "")
-
-
-_FENCE = re.compile(r"^```(?:json|JSON)?\s*\n?(.*?)\n?```$", re.DOTALL)
-_THINK = re.compile(r"<think>.*?</think>", re.DOTALL)
-
-
-def _strict_json(text: str) -> Any:
-    """The JSON value of an answer: whole, fenced, or one complete object amid chatter.
-
-    Truncated JSON is never completed (LangChain's streaming parser would).
-    """
-    # Reasoning models (DeepSeek-R1, QwQ) think aloud before answering.
-    body = _THINK.sub("", text).strip()
-    fenced = _FENCE.match(body)
-    if fenced:
-        body = fenced.group(1).strip()
-    if not body:
-        raise ValueError("模型没有输出内容")
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        # Some models wrap the object in sentences (or a fence amid them); take the
-        # first complete object.
-        decoder = json.JSONDecoder()
-        start = body.find("{")
-        for _ in range(20):
-            if start < 0:
-                break
-            try:
-                value, _end = decoder.raw_decode(body, start)
-            except ValueError:
-                start = body.find("{", start + 1)
-                continue
-            if isinstance(value, dict):
-                return value
-            start = body.find("{", start + 1)
-        raise exc
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "（顶层）"
-        return f"{where} {first['msg']}"
-    text = str(exc).strip().splitlines()
-    return f"不是有效的 JSON（{text[0][:120] if text else type(exc).__name__}）"
-
-
-def _usage(raw: Any, template: Any, variables: dict[str, Any], raw_text: str) -> TokenUsage:
-    meta = getattr(raw, "usage_metadata", None) or {}
-    if meta.get("input_tokens") or meta.get("output_tokens"):
-        return TokenUsage(
-            prompt_tokens=int(meta.get("input_tokens", 0)),
-            completion_tokens=int(meta.get("output_tokens", 0)),
-        )
-    # The endpoint reported nothing: count what was sent and received.
-    sent = template.format_messages(**{k: str(v) for k, v in variables.items()})
-    return estimate_usage([(m.type, str(m.content)) for m in sent], raw_text)
+    with track_hits() as hits:
+        try:
+            out: Any = await chain.ainvoke(call.inputs)
+        except openai.LengthFinishReasonError as exc:
+            return call.cut_off(exc, config)
+        except Exception as exc:
+            err = model_error(exc, config)
+            if err is None:
+                raise
+            raise err from exc
+    return call.record(out, hits, template, shared, config)

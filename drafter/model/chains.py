@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from drafter.brieftext import render_brief_txt
-from drafter.model._structured import CallStats, call_structured
+from drafter.model._structured import CallStats, acall_structured, call_structured
 from drafter.model.config import ModelConfig
 from drafter.model.prompts import PromptExample, PromptTemplateFile, load_prompt
 from drafter.model.tokens import count_messages, count_tokens, split_by_tokens
@@ -52,6 +52,9 @@ __all__ = [
     "Grade",
     "Prose",
     "TocLine",
+    "aextract_facts",
+    "arepair_prose",
+    "awrite_prose",
     "extract_facts",
     "grade_brief",
     "merge_facts",
@@ -205,6 +208,40 @@ def extract_facts(
     each (one call per chunk) and merged. ``chat_model`` replaces the model built
     from ``config`` (tests pass a :class:`~drafter.testing.ScriptedChatModel`).
     """
+    prompt, chunks = _facts_requests(report, config, profile)
+    found: list[Facts] = []
+    total = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
+    for variables in chunks:
+        facts, stats = call_structured(prompt, variables, Facts, config, chat_model=chat_model)
+        found.append(facts)
+        total = total + stats
+    return merge_facts(found), total
+
+
+async def aextract_facts(
+    report: Report,
+    config: ModelConfig,
+    *,
+    profile: Profile | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> tuple[Facts, CallStats]:
+    """:func:`extract_facts` with ``ainvoke`` (chunks one after another)."""
+    prompt, chunks = _facts_requests(report, config, profile)
+    found: list[Facts] = []
+    total = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
+    for variables in chunks:
+        facts, stats = await acall_structured(
+            prompt, variables, Facts, config, chat_model=chat_model
+        )
+        found.append(facts)
+        total = total + stats
+    return merge_facts(found), total
+
+
+def _facts_requests(
+    report: Report, config: ModelConfig, profile: Profile | None
+) -> tuple[PromptTemplateFile, list[dict[str, Any]]]:
+    """The facts prompt and the variables of each call: one per chunk of the report."""
     prof = _profile(profile)
     prompt = load_prompt("extract_facts")
     base = {
@@ -220,19 +257,15 @@ def extract_facts(
     )
     if len(chunks) > 1:
         log.info("report %s: %d chunks of ≤%d tokens", report.id, len(chunks), budget)
-    found: list[Facts] = []
-    total = CallStats(model=config.model, prompt_id=prompt.id, prompt_version=prompt.version)
+    out = []
     for i, chunk in enumerate(chunks, 1):
         note = (
             f"（材料较长，分{len(chunks)}段处理，这是第{i}段；只抽取本段中出现的要素。）"
             if len(chunks) > 1
             else ""
         )
-        variables = {**base, "chunk_note": note, "report": _defuse(chunk)}
-        facts, stats = call_structured(prompt, variables, Facts, config, chat_model=chat_model)
-        found.append(facts)
-        total = total + stats
-    return merge_facts(found), total
+        out.append({**base, "chunk_note": note, "report": _defuse(chunk)})
+    return prompt, out
 
 
 # -- prose ---------------------------------------------------------------------------
@@ -255,6 +288,35 @@ def write_prose(
     reference (the caller keeps them within budget). The answer is prose only:
     attribution, date and section are the caller's.
     """
+    prompt, variables, shots, refs = _prose_request(report, facts, config, profile, examples)
+    return call_structured(
+        prompt, variables, Prose, config, examples=shots, references=refs, chat_model=chat_model
+    )
+
+
+async def awrite_prose(
+    report: Report,
+    facts: Facts,
+    config: ModelConfig,
+    *,
+    profile: Profile | None = None,
+    examples: Sequence[PromptExample | Brief] | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> tuple[Prose, CallStats]:
+    """:func:`write_prose` with ``ainvoke``."""
+    prompt, variables, shots, refs = _prose_request(report, facts, config, profile, examples)
+    return await acall_structured(
+        prompt, variables, Prose, config, examples=shots, references=refs, chat_model=chat_model
+    )
+
+
+def _prose_request(
+    report: Report,
+    facts: Facts,
+    config: ModelConfig,
+    profile: Profile | None,
+    examples: Sequence[PromptExample | Brief] | None,
+) -> tuple[PromptTemplateFile, dict[str, Any], list[PromptExample], list[str]]:
     prof = _profile(profile)
     prompt = load_prompt("write_prose")
     variables: dict[str, Any] = {
@@ -266,9 +328,7 @@ def write_prose(
     shots = [e for e in examples or [] if isinstance(e, PromptExample)]
     refs = [render_brief_txt(e).strip() for e in examples or [] if isinstance(e, Brief)]
     variables["report"] = _report_for_prose(report, _budget(prompt, variables, config))
-    return call_structured(
-        prompt, variables, Prose, config, examples=shots, references=refs, chat_model=chat_model
-    )
+    return prompt, variables, shots, refs
 
 
 def _findings_text(findings: Sequence[Finding]) -> str:
@@ -298,6 +358,33 @@ def repair_prose(
 
     Only the current draft and its findings are sent, never earlier failed attempts.
     """
+    prompt, variables = _repair_request(report, facts, prose, findings, config, profile)
+    return call_structured(prompt, variables, Prose, config, chat_model=chat_model)
+
+
+async def arepair_prose(
+    report: Report,
+    facts: Facts,
+    prose: Prose,
+    findings: Sequence[Finding],
+    config: ModelConfig,
+    *,
+    profile: Profile | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> tuple[Prose, CallStats]:
+    """:func:`repair_prose` with ``ainvoke``."""
+    prompt, variables = _repair_request(report, facts, prose, findings, config, profile)
+    return await acall_structured(prompt, variables, Prose, config, chat_model=chat_model)
+
+
+def _repair_request(
+    report: Report,
+    facts: Facts,
+    prose: Prose,
+    findings: Sequence[Finding],
+    config: ModelConfig,
+    profile: Profile | None,
+) -> tuple[PromptTemplateFile, dict[str, Any]]:
     prof = _profile(profile)
     prompt = load_prompt("repair_prose")
     variables: dict[str, Any] = {
@@ -309,7 +396,7 @@ def repair_prose(
         "report": "",
     }
     variables["report"] = _report_for_prose(report, _budget(prompt, variables, config))
-    return call_structured(prompt, variables, Prose, config, chat_model=chat_model)
+    return prompt, variables
 
 
 def shorten_headline(

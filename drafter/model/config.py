@@ -109,6 +109,11 @@ class ModelConfig(BaseModel):
     max_retries: int = Field(default=3, ge=0, le=10)
     temperature: float = Field(default=0.2, ge=0, le=2)
     context_tokens: int = Field(default=8000, ge=256)
+    facts_min_tokens: int = Field(
+        default=1200,
+        ge=0,
+        description="a shorter report skips the facts call (the prose prompt has all of it)",
+    )
     max_repairs: int | None = Field(
         default=None, ge=0, description="repair rounds per brief; None = the profile's"
     )

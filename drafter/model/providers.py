@@ -23,13 +23,19 @@ import functools
 import logging
 import os
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
 from drafter.errors import ConfigError, DrafterError, ModelError
 from drafter.model.config import METHODS, OFFLINE, Method, ModelConfig, RecordMode
-from drafter.model.transport import FAULT_HEADER, MAX_RESPONSE_BYTES, bounded_http_client
+from drafter.model.transport import (
+    FAULT_HEADER,
+    MAX_RESPONSE_BYTES,
+    bounded_async_http_client,
+    bounded_http_client,
+)
 
 if TYPE_CHECKING:
     from langchain_core.caches import BaseCache
@@ -41,6 +47,7 @@ __all__ = [
     "Method",
     "ModelConfig",
     "RecordMode",
+    "build_async_chat_model",
     "build_chat_model",
     "clear_built_models",
     "disable_telemetry",
@@ -249,7 +256,29 @@ def build_chat_model(config: ModelConfig) -> BaseChatModel:
         return built
 
 
-def _build(config: ModelConfig) -> BaseChatModel:
+# Models for the async path, per event loop: an async connection pool belongs to the
+# loop that opened it, and a loop that has closed takes its models with it.
+_BUILT_ASYNC: weakref.WeakKeyDictionary[Any, dict[ModelConfig, BaseChatModel]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def build_async_chat_model(config: ModelConfig) -> BaseChatModel:
+    """:func:`build_chat_model` for ``ainvoke``: a bounded async client of this event loop."""
+    import asyncio
+
+    if config.is_offline:
+        return build_chat_model(config)  # raises the same ConfigError
+    loop = asyncio.get_running_loop()
+    with _BUILT_LOCK:
+        built = _BUILT_ASYNC.setdefault(loop, {})
+        model = built.get(config)
+        if model is None:
+            model = built[config] = _build(config, use_async=True)
+        return model
+
+
+def _build(config: ModelConfig, *, use_async: bool = False) -> BaseChatModel:
     disable_telemetry()
     base_url = config.base_url
     key = config.api_key.get_secret_value() if config.api_key else None
@@ -279,9 +308,11 @@ def _build(config: ModelConfig) -> BaseChatModel:
     plain = bool(base_url and base_url.startswith("http://"))
     # Every answer is size-bounded and checked, under the brief's deadline.
     kwargs["http_client"] = bounded_http_client(verify=not plain)
+    if use_async:
+        kwargs["http_async_client"] = bounded_async_http_client(verify=not plain)
     if base_url:
         kwargs["base_url"] = base_url
-        if plain:
+        if plain and not use_async:
             import openai
 
             kwargs["http_async_client"] = openai.DefaultAsyncHttpxClient(verify=False)
@@ -292,6 +323,7 @@ def clear_built_models() -> None:
     """Forget reused clients (tests that change cache files between runs call this)."""
     with _BUILT_LOCK:
         _BUILT.clear()
+        _BUILT_ASYNC.clear()
 
 
 def model_error(exc: BaseException, config: ModelConfig) -> DrafterError | None:

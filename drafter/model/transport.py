@@ -36,6 +36,7 @@ __all__ = [
     "FAULT_HEADER",
     "MAX_RESPONSE_BYTES",
     "Deadline",
+    "bounded_async_http_client",
     "bounded_http_client",
     "current_deadline",
     "deadline",
@@ -171,27 +172,82 @@ def _client_class() -> type[Any]:
                     # Out of time: a retry could not finish either, so none is made.
                     return _fault(request, 422, "deadline")
                 raise
-            if data is None:
-                return _fault(request, 422, "oversize", str(MAX_RESPONSE_BYTES))
-            if 200 <= response.status_code < 300 and request.url.path.endswith("/chat/completions"):
-                problem = _check_completion(data)
-                if problem is not None:
-                    return _fault(request, 502, problem, answered=response)
-            # ``data`` is decoded: the encoding and length headers no longer describe it.
-            headers = [
-                (k, v)
-                for k, v in response.headers.multi_items()
-                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-            ]
-            return httpx2.Response(
-                response.status_code,
-                headers=headers,
-                content=data,
-                request=request,
-                extensions=response.extensions,
-            )
+            return _settle(request, response, data)
 
     return BoundedClient
+
+
+@functools.cache
+def _async_client_class() -> type[Any]:
+    import httpx2
+    import openai
+
+    class BoundedAsyncClient(openai.DefaultAsyncHttpxClient):  # type: ignore[misc,valid-type]
+        """The async twin of the bounded client: the same bounds, checks and deadline."""
+
+        async def send(
+            self, request: httpx2.Request, *, stream: bool = False, **kwargs: Any
+        ) -> httpx2.Response:
+            limit = current_deadline()
+            if limit is not None:
+                if limit.remaining <= 0:
+                    return _fault(request, 422, "deadline")
+                limit.start()
+                limit.requests += 1
+                _capped_timeouts(request, limit.remaining)
+            try:
+                response = await super().send(request, stream=True, **kwargs)
+                try:
+                    data = await _aread_bounded(response)
+                finally:
+                    await response.aclose()
+            except httpx2.TimeoutException:
+                if limit is not None and limit.remaining <= 0.05:
+                    return _fault(request, 422, "deadline")
+                raise
+            return _settle(request, response, data)
+
+    return BoundedAsyncClient
+
+
+def _settle(request: Any, response: Any, data: bytes | None) -> httpx2.Response:
+    """The answer as the openai client gets it: a fault, or the decoded body."""
+    import httpx2
+
+    if data is None:
+        return _fault(request, 422, "oversize", str(MAX_RESPONSE_BYTES))
+    if 200 <= response.status_code < 300 and request.url.path.endswith("/chat/completions"):
+        problem = _check_completion(data)
+        if problem is not None:
+            return _fault(request, 502, problem, answered=response)
+    # ``data`` is decoded: the encoding and length headers no longer describe it.
+    headers = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx2.Response(
+        response.status_code,
+        headers=headers,
+        content=data,
+        request=request,
+        extensions=response.extensions,
+    )
+
+
+async def _aread_bounded(response: Any) -> bytes | None:
+    """:func:`_read_bounded` for an async response."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _read_bounded(response: Any) -> bytes | None:
@@ -217,3 +273,8 @@ def bounded_http_client(verify: bool) -> Any:
     HTTP (a local server, the test stub), where building a TLS context is wasted time.
     """
     return _client_class()(verify=verify)
+
+
+def bounded_async_http_client(verify: bool) -> Any:
+    """A new async client with the same bounds (one per event loop: its pool is the loop's)."""
+    return _async_client_class()(verify=verify)

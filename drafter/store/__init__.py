@@ -7,9 +7,25 @@ export, few-shot examples) is :mod:`drafter.store.feedback`; an issue's draft â†
 :mod:`drafter.store.records`.
 """
 
+from drafter.store._connection import acting_as
+from drafter.store.accounts import (
+    ROLES,
+    Account,
+    LoginSession,
+    add_account,
+    authenticate,
+    disable_account,
+    end_session,
+    get_account,
+    list_accounts,
+    open_session,
+    session_for,
+    set_password,
+)
 from drafter.store.contributors import draft_status, feedback_markdown, org_feedback
 from drafter.store.database import Store, resolve_db_path
 from drafter.store.diff import brief_text, format_diff, sentence_diff
+from drafter.store.facts import FactSegment, linked_facts
 from drafter.store.feedback import export_evals, parse_since, stats
 from drafter.store.issues import (
     add_briefs,
@@ -24,6 +40,7 @@ from drafter.store.issues import (
 )
 from drafter.store.metadata import correct_draft, correct_report
 from drafter.store.publish import preview_issue, publish_issue, reopen_issue, set_toc_line
+from drafter.store.queue import QueuePage, queue_page
 from drafter.store.records import (
     DRAFT_STATUSES,
     STATUS_ZH,
@@ -45,54 +62,73 @@ from drafter.store.workflow import (
     redraft,
     reject,
     revise,
+    revise_text,
     submit,
     submit_report,
 )
 
 __all__ = [
     "DRAFT_STATUSES",
+    "ROLES",
     "STATUS_ZH",
     "UNDECIDED",
     "AcceptedBrief",
+    "Account",
     "DraftRecord",
     "DraftStatus",
     "EventRecord",
+    "FactSegment",
     "IssueRecord",
+    "LoginSession",
     "PublishResult",
+    "QueuePage",
     "ReviseResult",
     "RevisionRecord",
     "Store",
     "StoredReport",
     "SubmitResult",
     "accept",
+    "acting_as",
+    "add_account",
     "add_briefs",
+    "authenticate",
     "brief_text",
     "correct_draft",
     "correct_report",
+    "disable_account",
     "draft_status",
+    "end_session",
     "export_docx",
     "export_evals",
     "feedback_markdown",
     "format_diff",
+    "get_account",
     "get_issue",
     "import_docx",
     "issue_events",
+    "linked_facts",
+    "list_accounts",
     "list_issues",
     "new_issue",
+    "open_session",
     "org_feedback",
     "parse_since",
     "place_brief",
     "preview_issue",
     "publish_issue",
+    "queue_page",
     "redraft",
     "reject",
     "remove_brief",
     "reopen_issue",
     "resolve_db_path",
     "revise",
+    "revise_text",
     "sentence_diff",
+    "session_for",
     "set_issue_meta",
     "set_lead",
+    "set_password",
     "set_toc_line",
     "stats",
     "submit",

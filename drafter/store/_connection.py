@@ -12,6 +12,7 @@ Schema changes are numbered files in ``drafter/store/migrations`` (``0001_initia
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import getpass
 import logging
@@ -25,7 +26,14 @@ from typing import Any, Self
 from drafter.errors import LockedError, StoreError
 from drafter.store.migrations import Migration, load_migrations
 
-__all__ = ["DEFAULT_TIMEOUT", "Database", "current_user", "resolve_db_path", "utc_now"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Database",
+    "acting_as",
+    "current_user",
+    "resolve_db_path",
+    "utc_now",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +69,25 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+_ACTOR: contextvars.ContextVar[str | None] = contextvars.ContextVar("drafter_actor", default=None)
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Record ``name`` as the actor of every event written in this context (a web
+    request acts for its logged-in account, not for the server's login name)."""
+    token = _ACTOR.set(name)
+    try:
+        yield
+    finally:
+        _ACTOR.reset(token)
+
+
 def current_user() -> str:
-    """Who is acting, when the caller does not say: the login name."""
+    """Who is acting, when the caller does not say: :func:`acting_as`, else the login name."""
+    acting = _ACTOR.get()
+    if acting:
+        return acting
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers

@@ -101,11 +101,17 @@ class Reader(Database):
         )
         return [revision_from_row(r) for r in rows]
 
-    def latest_revisions(self) -> dict[int, RevisionRecord]:
-        """Each revised draft's last revision, by draft id."""
+    def latest_revisions(self, draft_ids: Sequence[int] | None = None) -> dict[int, RevisionRecord]:
+        """Each revised draft's last revision, by draft id (only ``draft_ids`` when given)."""
+        only = ""
+        if draft_ids is not None:
+            if not draft_ids:
+                return {}
+            only = f" AND v.draft_id IN ({', '.join('?' for _ in draft_ids)})"
         rows = self._query(
             "SELECT v.* FROM revisions v WHERE v.number ="
-            " (SELECT MAX(number) FROM revisions w WHERE w.draft_id = v.draft_id)"
+            " (SELECT MAX(number) FROM revisions w WHERE w.draft_id = v.draft_id)" + only,
+            list(draft_ids or []),
         )
         return {r["draft_id"]: revision_from_row(r) for r in rows}
 

@@ -32,7 +32,7 @@ from typing import Any, Literal
 from drafter.model.tokens import count_messages, count_tokens
 from drafter.testing._request import StubRequest, _text
 
-__all__ = ["Reply", "Responder", "StubRequest", "StubServer", "replies"]
+__all__ = ["Reply", "Responder", "StubRequest", "StubServer", "common_prefix_tokens", "replies"]
 
 ReplyKind = Literal["json", "raw", "text", "error", "hang", "body", "no_choices"]
 
@@ -114,6 +114,11 @@ class StubServer:
     ``latency`` and ``jitter`` (seconds) delay every answer, uniformly within
     ``latency ± jitter``, for benchmarks. ``report_usage=False`` leaves ``usage`` out of
     answers, like some local servers.
+
+    ``prefix_cache`` (tokens, 0 = off) simulates a provider's prefix cache: a request's
+    longest common prefix with any earlier request, at least that long, is reported as
+    cached, both as ``usage.prompt_tokens_details.cached_tokens`` (OpenAI, Qwen, vLLM)
+    and as ``prompt_cache_hit_tokens`` / ``prompt_cache_miss_tokens`` (DeepSeek).
     """
 
     def __init__(
@@ -124,11 +129,14 @@ class StubServer:
         jitter: float = 0.0,
         seed: int | None = 0,
         report_usage: bool = True,
+        prefix_cache: int = 0,
     ) -> None:
         self.responder = responder
         self.latency = latency
         self.jitter = jitter
         self.report_usage = report_usage
+        self.prefix_cache = prefix_cache
+        self._seen: list[list[tuple[str, str]]] = []
         self._rng = random.Random(seed)
         self._queue: deque[Reply] = deque()
         self._requests: list[StubRequest] = []
@@ -201,6 +209,7 @@ class StubServer:
         with self._lock:
             self._queue.clear()
             self._requests.clear()
+            self._seen.clear()
             self.exhausted = 0
 
     # -- answering -------------------------------------------------------------------
@@ -217,6 +226,15 @@ class StubServer:
         with self._lock:
             self.exhausted += 1
         return None
+
+    def _cached_prefix(self, request: StubRequest) -> int:
+        """Tokens served from the simulated prefix cache; the request joins the cache."""
+        messages = [(str(m.get("role", "")), _text(m.get("content"))) for m in request.messages]
+        with self._lock:
+            seen = list(self._seen)
+            self._seen.append(messages)
+        best = max((common_prefix_tokens(messages, s) for s in seen), default=0)
+        return best if best >= self.prefix_cache else 0
 
     def _delay(self) -> None:
         if self.latency <= 0 and self.jitter <= 0:
@@ -276,7 +294,37 @@ class StubServer:
                 "completion_tokens": completion,
                 "total_tokens": prompt + completion,
             }
+            if self.prefix_cache > 0:
+                cached = self._cached_prefix(request)
+                body["usage"]["prompt_tokens_details"] = {"cached_tokens": cached}
+                body["usage"]["prompt_cache_hit_tokens"] = cached
+                body["usage"]["prompt_cache_miss_tokens"] = prompt - cached
         return body
+
+
+def common_prefix_tokens(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> int:
+    """Tokens of the longest common prefix of two chat requests' ``(role, content)`` lists.
+
+    Whole equal messages count with their framing; within the first differing message
+    (same role), the common leading text counts.
+    """
+    total = 0
+    for (role_a, text_a), (role_b, text_b) in zip(a, b, strict=False):
+        if role_a != role_b:
+            break
+        if text_a == text_b:
+            total += count_messages([(role_a, text_a)]) - count_messages([])
+            continue
+        lo, hi = 0, min(len(text_a), len(text_b))  # the common leading characters
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if text_a[:mid] == text_b[:mid]:
+                lo = mid
+            else:
+                hi = mid - 1
+        total += count_tokens(role_a) + count_tokens(text_a[:lo])
+        break
+    return total
 
 
 def _tool_name(request: StubRequest) -> str:

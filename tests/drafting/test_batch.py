@@ -263,7 +263,7 @@ def test_draft_many_isolates_an_endpoint_failure_through_the_real_client(
         config = ModelConfig.resolve(
             model="stub-model", base_url=stub.base_url, api_key="test-key", profile=profile,
             cache=False, max_retries=1, timeout=5.0,
-        )  # fmt: skip
+        ).model_copy(update={"facts_min_tokens": 0})  # fmt: skip
         items = draft_many(reports, jobs=3, profile=profile, config=config)
     clear_built_models()
     assert [i.status for i in items] == ["ready", "failed", "ready"]

@@ -382,7 +382,7 @@ def stub_config(stub: object, tmp_path: object, method: str = "json_schema") -> 
         cache=False,
         max_retries=0,
         timeout=10.0,
-    )
+    ).model_copy(update={"facts_min_tokens": 0})  # the whole chain: facts, then prose
 
 
 def real_report(text: str = SOCIETY_TEXT) -> Report:
@@ -613,3 +613,26 @@ def test_check_warns_when_the_brief_came_from_another_report(profile: Profile) -
     other = real_report(SOCIETY_TEXT.replace("86名", "68名"))
     warned = [f for f in check(brief, other, profile=profile) if f.rule == "check.source"]
     assert [f.severity for f in warned] == ["warning"]
+
+
+def test_stub_short_report_skips_the_facts_call(stub: Any, tmp_path: Any, profile: Profile) -> None:
+    from drafter.testing import Reply
+
+    stub.enqueue(Reply.json(GOOD_PROSE))
+    config = stub_config(stub, tmp_path).model_copy(update={"facts_min_tokens": 100_000})  # type: ignore[attr-defined]
+    brief = draft(real_report(), profile=profile, config=config)
+    assert [r.prompt_id for r in stub.requests] == ["write_prose"]
+    assert (brief.provenance.calls, brief.status) == (1, "ready")
+    # The dates found locally go to the prose prompt and give the brief its date.
+    assert "5月12日" in stub.requests[0].messages[-1]["content"].split("<<<")[0]
+    assert brief.event_date == dt.date(2026, 5, 12)
+
+
+def test_local_facts_date_takes_the_receipt_year_else_the_written_year() -> None:
+    from drafter.drafting.backend import local_facts
+
+    written = Report(id="r1", text="2025年工作会。\n5月8日上午，我会召开会议。")
+    assert [d.date for d in local_facts(written).event_dates] == [dt.date(2025, 5, 8)]
+    received = Report(id="r2", text="5月8日，我会召开会议。", received=dt.date(2026, 5, 20))
+    assert [d.date for d in local_facts(received).event_dates] == [dt.date(2026, 5, 8)]
+    assert local_facts(Report(id="r3", text="近日，我会召开会议。")).event_dates == []

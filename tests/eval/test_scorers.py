@@ -120,3 +120,54 @@ def test_scorers_without_expectation_do_not_apply(profile: Profile) -> None:
     s = _sample(profile)
     s.case = Case(id="c2", report="r.txt")
     assert attribution(s) is None and section(s) is None and must_mention(s) is None
+
+
+# -- per-case thresholds ------------------------------------------------------------
+
+REPORT = (
+    "关于北京气象学会召开团体标准初审会的情况报告。各位会员：为推动行业标准化建设，"
+    "我会于5月8日在京组织召开团体标准初审会，到会专家14人，会议由秘书长主持，会上首先"
+    "介绍了标准编制背景。" + BODY
+)
+
+
+def _golden_sample(profile: Profile, paragraphs: list[str]) -> Sample:
+    s = _sample(profile, paragraphs=paragraphs)
+    s.report = Report(id="r1", text=REPORT, org="北京气象学会", org_short="北京气象学会")
+    s.golden = Brief.model_validate({**s.brief.model_dump(), "paragraphs": [BODY]})
+    return s
+
+
+def test_rouge_l_threshold_is_the_unedited_report_opening(profile: Profile) -> None:
+    from drafter.eval.scorers import rouge_floor
+
+    good = golden_rouge_l(_golden_sample(profile, [BODY]))
+    assert good is not None and good.passed and good.value == 1.0
+    pasted = REPORT[: len(BODY)]
+    bad = golden_rouge_l(_golden_sample(profile, [pasted]))
+    assert bad is not None and not bad.passed
+    s = _golden_sample(profile, [BODY])
+    assert s.golden is not None
+    assert bad.detail["threshold"] == round(rouge_floor(s.report, s.golden), 4)
+    assert bad.detail["margin"] <= 0 < good.detail["margin"]
+
+
+def test_rouge_l_threshold_is_capped_when_the_report_was_already_a_brief(
+    profile: Profile,
+) -> None:
+    s = _sample(profile)  # the report is the golden's body word for word
+    score = golden_rouge_l(s)
+    assert score is not None and score.detail["threshold"] == 0.9 and score.passed
+
+
+def test_length_bounds_narrow_around_the_golden(profile: Profile) -> None:
+    s = _golden_sample(profile, [BODY])
+    assert s.golden is not None
+    g = s.golden.text_length()
+    ok = length(s)
+    assert ok.passed and ok.detail["threshold"] == [max(profile.limits.body_min, g // 2), 2 * g]
+    long = length(_golden_sample(profile, [BODY, BODY + BODY[:10]]))
+    assert not long.passed and long.detail["margin"] < 0
+    no_golden = _sample(profile, paragraphs=[BODY, BODY + BODY[:10]])
+    no_golden.golden = None  # without a golden only the profile's range applies
+    assert length(no_golden).passed

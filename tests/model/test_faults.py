@@ -57,6 +57,7 @@ def config_for(stub: StubServer, tmp_path: Path, **kw: Any) -> ModelConfig:
         "cache_path": tmp_path / "responses.sqlite",
         "max_retries": 1,
         "timeout": 5.0,
+        "facts_min_tokens": 0,  # the whole chain: facts, then prose
     }
     values.update(kw)
     return ModelConfig(**values)

@@ -1,0 +1,253 @@
+"""The newsroom under load, on loopback: page latency over 10,000 drafts, and concurrency.
+
+Run: ``python3 benchmarks/web_bench.py [--drafts 10000] [--contributors 50]
+[--per-contributor 4] [--editors 3] [--requests 200]``.
+
+1. A store with ``--drafts`` drafts (a few real offline drafts, copied in SQL so the set
+   builds in seconds), served by ``drafter serve`` in its own process on 127.0.0.1.
+2. An editor pages the queue (random pages and filters) and opens random review pages:
+   p50/p95 of each.
+3. ``--contributors`` contributors each submit ``--per-contributor`` reports at once
+   while ``--editors`` editors page the queue: p95 of submits and of queue pages, the
+   errors (any status other than the expected redirect/200), and the lost submissions
+   (submitted minus stored). Everything is bounded by ``--deadline`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+import drafter
+
+PASSWORD = "bench password"
+TEMPLATE = (
+    "2026年5月{day}日，{org}在{place}举办“{topic}”科普活动，{n}余名群众参加。"
+    "{person}研究员作专题报告，现场发放宣传材料{m}份。"
+)
+PLACES = ["朝阳区", "海淀区", "东城区", "西城区", "丰台区"]
+TOPICS = ["科技周", "健康讲堂", "青少年科学营", "防灾减灾", "全民科学素质"]
+
+
+def _text(i: int, org: str) -> str:
+    return TEMPLATE.format(
+        day=1 + i % 28,
+        org=org,
+        place=PLACES[i % 5],
+        topic=TOPICS[i % 5],
+        n=100 + i % 400,
+        person="张王李赵刘"[i % 5] + "明",
+        m=200 + i,
+    )
+
+
+def build_store(db: Path, drafts: int, contributors: int) -> None:
+    """``drafts`` drafts (20 real ones, the rest copied in SQL) and the accounts."""
+    profile = drafter.load_profile()
+    with drafter.Store(db) as store:
+        for i in range(20):
+            org = f"北京市第{i}学会"
+            report = drafter.report_from_text(_text(i, org), org=org, profile=profile)
+            drafter.submit_report(store, report, profile=profile, model="offline")
+        rep_cols = [r[1] for r in store._query("PRAGMA table_info(reports)") if r[1] != "id"]
+        dr_cols = [r[1] for r in store._query("PRAGMA table_info(drafts)") if r[1] != "id"]
+        with store.transaction() as conn:
+            for i in range(drafts - 20):
+                src = 1 + i % 20
+                cur = conn.execute(
+                    f"INSERT INTO reports ({', '.join(rep_cols)}) SELECT "
+                    + ", ".join("content_id || ?" if c == "content_id" else c for c in rep_cols)
+                    + " FROM reports WHERE id = ?",
+                    (f"-{i}", src),
+                )
+                cols = [c for c in dr_cols if c != "report_id"]
+                conn.execute(
+                    f"INSERT INTO drafts (report_id, {', '.join(cols)}) SELECT ?, "
+                    + ", ".join(cols)
+                    + " FROM drafts WHERE report_id = ?",
+                    (cur.lastrowid, src),
+                )
+        for e in range(3):
+            drafter.add_account(store, f"editor{e}", PASSWORD, role="editor")
+        for c in range(contributors):
+            drafter.add_account(
+                store, f"c{c}", PASSWORD, role="contributor", orgs=[f"北京市第{100 + c}学会"]
+            )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, html[:300]
+    return m.group(1)
+
+
+async def login(base: str, name: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30)
+    page = await client.get("/login")
+    r = await client.post(
+        "/login", data={"csrf": _csrf(page.text), "name": name, "password": PASSWORD}
+    )
+    assert r.status_code == 303, r.text[:300]
+    return client
+
+
+async def timed(
+    client: httpx.AsyncClient, method: str, url: str, **kw: object
+) -> tuple[float, int]:
+    started = time.perf_counter()
+    r = await client.request(method, url, **kw)  # type: ignore[arg-type]
+    return time.perf_counter() - started, r.status_code
+
+
+def _queue_url(rng: random.Random, pages: int) -> str:
+    status = rng.choice(["", "drafted", "accepted"])
+    errors = rng.choice(["", "yes", "no"])
+    return f"/queue?status={status}&errors={errors}&page={rng.randint(1, pages)}"
+
+
+async def page_latency(base: str, drafts: int, n: int) -> None:
+    rng = random.Random(1)
+    editor = await login(base, "editor0")
+    queue: list[float] = []
+    review: list[float] = []
+    bad = 0
+    for _ in range(n):
+        t, code = await timed(editor, "GET", _queue_url(rng, drafts // 50))
+        queue.append(t)
+        bad += code != 200
+        t, code = await timed(editor, "GET", f"/review/{rng.randint(1, drafts)}")
+        review.append(t)
+        bad += code != 200
+    await editor.aclose()
+    print(
+        f"queue page  ({n} requests, {drafts} drafts): p50 {_pct(queue, 0.5):.1f} ms, "
+        f"p95 {_pct(queue, 0.95):.1f} ms"
+    )
+    print(
+        f"review page ({n} requests): p50 {_pct(review, 0.5):.1f} ms, "
+        f"p95 {_pct(review, 0.95):.1f} ms; errors {bad}"
+    )
+
+
+async def concurrency(base: str, db: Path, args: argparse.Namespace) -> None:
+    contributors = [await login(base, f"c{c}") for c in range(args.contributors)]
+    editors = [await login(base, f"editor{e}") for e in range(args.editors)]
+    tokens = [_csrf((await c.get("/submit")).text) for c in contributors]
+    submits: list[float] = []
+    pages: list[float] = []
+    errors = 0
+    done = asyncio.Event()
+
+    async def contribute(i: int) -> None:
+        nonlocal errors
+        client, org = contributors[i], f"北京市第{100 + i}学会"
+        for k in range(args.per_contributor):
+            data = {
+                "csrf": tokens[i],
+                "org": org,
+                "action": "submit",
+                "text": _text(1000 + i * 100 + k, org) + f"（编号{i}-{k}）",
+            }
+            t, code = await timed(client, "POST", "/submit", data=data)
+            submits.append(t)
+            errors += code != 303
+
+    async def edit(e: int) -> None:
+        nonlocal errors
+        rng = random.Random(e)
+        while not done.is_set():
+            t, code = await timed(editors[e], "GET", _queue_url(rng, args.drafts // 50))
+            pages.append(t)
+            errors += code != 200
+
+    started = time.perf_counter()
+    paging = [asyncio.create_task(edit(e)) for e in range(args.editors)]
+    await asyncio.wait_for(
+        asyncio.gather(*(contribute(i) for i in range(args.contributors))), args.deadline
+    )
+    done.set()
+    await asyncio.gather(*paging)
+    wall = time.perf_counter() - started
+    for c in [*contributors, *editors]:
+        await c.aclose()
+    expected = args.contributors * args.per_contributor
+    with drafter.Store(db) as store:
+        stored = store._query("SELECT COUNT(*) FROM reports WHERE org LIKE '北京市第1__学会'")[0][0]
+    print(
+        f"{args.contributors} contributors × {args.per_contributor} submits with "
+        f"{args.editors} editors paging, {wall:.1f} s:"
+    )
+    print(
+        f"  submit p50 {_pct(submits, 0.5):.1f} ms, p95 {_pct(submits, 0.95):.1f} ms "
+        f"({len(submits)} requests)"
+    )
+    print(
+        f"  queue  p50 {_pct(pages, 0.5):.1f} ms, p95 {_pct(pages, 0.95):.1f} ms "
+        f"({len(pages)} requests)"
+    )
+    print(f"  errors {errors}, submitted {expected}, stored {stored}, lost {expected - stored}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--drafts", type=int, default=10_000)
+    parser.add_argument("--contributors", type=int, default=50)
+    parser.add_argument("--per-contributor", type=int, default=4)
+    parser.add_argument("--editors", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--deadline", type=float, default=300)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        started = time.perf_counter()
+        build_store(db, args.drafts, args.contributors)
+        print(
+            f"store: {args.drafts} drafts built in {time.perf_counter() - started:.1f} s "
+            f"(cores: {os.cpu_count()})"
+        )
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "drafter", "serve", "--db", str(db), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    httpx.get(f"{base}/login", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            asyncio.run(page_latency(base, args.drafts, args.requests))
+            asyncio.run(concurrency(base, db, args))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""The newsroom ASGI app: routes, templates, security headers and the error page.
+
+:func:`create_app` builds a Starlette app over one store file. Pages are rendered on
+the server (Jinja2, autoescape on) and work without JavaScript; assets are served from
+the package, never from a CDN. Any unexpected exception becomes a Chinese error page
+carrying an id that the server log carries with the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import drafter
+from drafter.web import views_auth, views_contrib, views_desk, views_editor
+from drafter.web.templating import render
+
+__all__ = ["SECURITY_HEADERS", "create_app"]
+
+log = logging.getLogger("drafter.web")
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+class _Headers:
+    """Outermost ASGI layer: the security headers on every response, errors included."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for key, value in SECURITY_HEADERS.items():
+                    if key.lower().encode() not in present:  # a route may set its own CSP
+                        headers.append((key.lower().encode(), value.encode()))
+                if self.secure:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_STATUS_ZH = {
+    400: "请求有误",
+    403: "没有权限",
+    404: "找不到页面",
+    405: "不支持的操作",
+    409: "操作冲突",
+    413: "文件太大",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = _STATUS_ZH.get(exc.status_code, "请求未完成")
+    detail = exc.detail if exc.detail and exc.detail[:1] > "\u2e80" else title
+    return render(request, "error.html", exc.status_code, title=title, detail=detail, error_id=None)
+
+
+async def _drafter_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, drafter.DrafterError)
+    status = (
+        404
+        if isinstance(exc, drafter.NotFoundError)
+        else 409
+        if isinstance(exc, drafter.ConflictError)
+        else 400
+    )
+    hint = getattr(exc, "hint", None)
+    return render(
+        request,
+        "error.html",
+        status,
+        title=_STATUS_ZH[status],
+        detail=str(exc),
+        hint=hint,
+        error_id=None,
+    )
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    error_id = secrets.token_hex(6)
+    log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+    return render(
+        request,
+        "error.html",
+        500,
+        title="服务器出错",
+        detail="处理请求时出了错，已记录在服务器日志中。请稍后重试，或把错误编号告诉管理员。",
+        error_id=error_id,
+    )
+
+
+def create_app(
+    db: str | Path,
+    *,
+    profile: drafter.Profile | None = None,
+    secure: bool = False,
+    max_upload: int = MAX_UPLOAD,
+) -> ASGIApp:
+    """The newsroom over the store at ``db``; ``secure`` marks cookies Secure (https)."""
+    routes = [
+        *views_auth.ROUTES,
+        *views_contrib.ROUTES,
+        *views_editor.ROUTES,
+        *views_desk.ROUTES,
+        Mount("/static", StaticFiles(packages=[("drafter.web", "static")]), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            HTTPException: _http_error,
+            drafter.DrafterError: _drafter_error,
+            Exception: _server_error,
+        },
+    )
+    drafter.Store(db).close()  # create and migrate now, not on the first request
+    app.state.db = str(db)
+    app.state.profile = profile or drafter.load_profile()
+    app.state.secure = secure
+    app.state.max_upload = max_upload
+    return _Headers(app, secure=secure)

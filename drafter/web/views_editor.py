@@ -1,0 +1,170 @@
+"""Editor pages: the queue, the review page (source beside draft), edit, accept, reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+import drafter
+from drafter.web.auth import Ctx, page
+from drafter.web.templating import render
+from drafter.web.views_contrib import KINDS
+
+__all__ = ["ROUTES"]
+
+EDITORS = ("editor", "admin")
+STATES = {**drafter.STATUS_ZH, "published": "已刊发"}
+EVENTS_ZH = {
+    "submitted": "报送",
+    "drafted": "起草",
+    "draft_failed": "起草失败",
+    "redrafted": "重新起草",
+    "revised": "修改",
+    "accepted": "采用",
+    "rejected": "退回",
+    "published": "刊发",
+    "corrected": "更正",
+}
+
+
+def _int(value: str, default: int) -> int:
+    try:
+        return max(1, int(value))
+    except ValueError:
+        return default
+
+
+@page(*EDITORS)
+async def queue(ctx: Ctx) -> Response:
+    """Drafts filtered by state, organization kind and errors; 50 to a page."""
+    q = ctx.request.query_params
+    status = q.get("status", "drafted")
+    status = status if status in STATES or status == "" else "drafted"
+    kind = q.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    errors = {"yes": True, "no": False}.get(q.get("errors", ""))
+    result = await ctx.store(
+        drafter.queue_page,
+        status=status or None,
+        kind=kind or None,
+        has_errors=errors,
+        page=_int(q.get("page", "1"), 1),
+    )
+    return render(
+        ctx.request,
+        "queue.html",
+        result=result,
+        states=STATES,
+        kinds=KINDS,
+        filters={"status": status, "kind": kind, "errors": q.get("errors", "")},
+    )
+
+
+def _review_data(store: drafter.Store, draft_id: int, profile: drafter.Profile) -> dict[str, Any]:
+    d = store.get_draft(draft_id)
+    report = store.get_report(d.report_id).report
+    brief = d.current_brief
+    source, paragraphs = drafter.linked_facts(
+        report.text, list(brief.paragraphs) if brief is not None else [], profile
+    )
+    return {
+        "source_segments": source,
+        "paragraph_segments": paragraphs,
+        "draft": d,
+        "report": report,
+        "brief": brief,
+        "brief_md": drafter.render_brief_md(brief) if brief is not None else "",
+        "findings": d.current_findings,
+        "events": store.events(draft_id),
+    }
+
+
+@page(*EDITORS)
+async def review(ctx: Ctx) -> Response:
+    data = await ctx.store(
+        _review_data, int(ctx.request.path_params["draft_id"]), ctx.request.app.state.profile
+    )
+    return render(
+        ctx.request, "review.html", states=STATES, kinds=KINDS, events_zh=EVENTS_ZH, **data
+    )
+
+
+def _version(ctx: Ctx) -> int:
+    try:
+        return int(ctx.field("version"))
+    except ValueError as exc:
+        raise HTTPException(400, "表单缺少稿件版本号，请刷新页面后重试") from exc
+
+
+def _back(draft_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/review/{draft_id}", status_code=303)
+
+
+@page(*EDITORS)
+async def edit(ctx: Ctx) -> Response:
+    """Save the edited Markdown as a revision; lint and guard run again on it."""
+    draft_id = int(ctx.request.path_params["draft_id"])
+    await ctx.store(
+        drafter.revise_text,
+        draft_id,
+        ctx.field("text"),
+        profile=ctx.request.app.state.profile,
+        expected_version=_version(ctx),
+        source="web",
+    )
+    return _back(draft_id)
+
+
+@page(*EDITORS)
+async def accept(ctx: Ctx) -> Response:
+    """Accept; with errors left, only with an override reason."""
+    draft_id = int(ctx.request.path_params["draft_id"])
+    why = ctx.field("why").strip()
+    await ctx.store(
+        drafter.accept,
+        draft_id,
+        expected_version=_version(ctx),
+        force=bool(why),
+        why=why or None,
+        profile=ctx.request.app.state.profile,
+    )
+    return _back(draft_id)
+
+
+@page(*EDITORS)
+async def reject(ctx: Ctx) -> Response:
+    draft_id = int(ctx.request.path_params["draft_id"])
+    await ctx.store(drafter.reject, draft_id, ctx.field("why"), expected_version=_version(ctx))
+    return _back(draft_id)
+
+
+@page(*EDITORS)
+async def redraft(ctx: Ctx) -> Response:
+    """Draft the stored report again (offline engine), optionally with another organization."""
+    draft_id = int(ctx.request.path_params["draft_id"])
+    org = ctx.field("org").strip() or None
+    result = await ctx.store(
+        drafter.redraft, draft_id, profile=ctx.request.app.state.profile, model="offline", org=org
+    )
+    return _back(result.draft.id)
+
+
+@page(*EDITORS)
+async def stats(ctx: Ctx) -> Response:
+    """Acceptance and edit ratio, overall and by organization kind and model."""
+    data = await ctx.store(drafter.stats, since=ctx.request.query_params.get("since") or None)
+    return render(ctx.request, "stats.html", stats=data, kinds=KINDS)
+
+
+ROUTES = [
+    Route("/queue", queue),
+    Route("/review/{draft_id:int}", review),
+    Route("/review/{draft_id:int}/edit", edit, methods=["POST"]),
+    Route("/review/{draft_id:int}/accept", accept, methods=["POST"]),
+    Route("/review/{draft_id:int}/reject", reject, methods=["POST"]),
+    Route("/review/{draft_id:int}/redraft", redraft, methods=["POST"]),
+    Route("/stats", stats),
+]

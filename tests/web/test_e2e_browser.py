@@ -1,0 +1,179 @@
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright).
+
+A contributor logs in, pastes a report, previews and submits; an editor edits, accepts,
+makes it the lead of a new issue, downloads the .docx (read back with python-docx) and
+publishes; the contributor sees the outcome. Every page is screenshotted (into
+``$NEWSROOM_SCREENSHOTS`` when set, else the test's temporary directory).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+import drafter
+from drafter.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium)"
+    ),
+]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+
+FLAGS = [
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-sandbox",
+]
+PASSWORD = "correct horse 1"
+TEXT = (
+    "北京抗癌协会“癌症早筛进社区”活动简报\n\n"
+    "2026年5月8日上午，北京抗癌协会在朝阳区潘家园街道举办“癌症早筛进社区”科普讲座，"
+    "200余名居民参加。协会副理事长王明研究员介绍了常见癌症的早期信号和筛查方法，"
+    "现场发放科普手册500余册，并为60名居民提供了免费咨询。"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    import uvicorn
+
+    db = tmp_path / "e2e.db"
+    with drafter.Store(db) as store:
+        drafter.add_account(store, "baosong", PASSWORD, role="contributor", orgs=["北京抗癌协会"])
+        drafter.add_account(store, "bianji", PASSWORD, role="editor")
+    port = _free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started
+    try:
+        yield f"http://127.0.0.1:{port}", db
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_contributor_to_published_issue(server: tuple[str, Path], tmp_path: Path) -> None:
+    base, db = server
+    shots = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            _run(browser, base, db, shots, tmp_path)
+        finally:
+            browser.close()
+    assert len(list(shots.glob("*.png"))) >= 8
+
+
+def _login(browser: Any, base: str, name: str) -> Any:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 860}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    return page
+
+
+def _run(browser: Any, base: str, db: Path, shots: Path, tmp: Path) -> None:
+    # The contributor: paste, preview, submit.
+    c = _login(browser, base, "baosong")
+    c.wait_for_url(f"{base}/submit")
+    c.fill("textarea[name=text]", TEXT)
+    c.wait_for_selector("#preview[data-live='1']")  # the live preview, from our own script
+    c.click("button[value=preview]")
+    c.wait_for_selector("#preview")
+    assert "潘家园" in c.inner_text("#preview")
+    c.screenshot(path=str(shots / "01-contributor-preview.png"), full_page=True)
+    c.click("button[value=submit]")
+    c.wait_for_url(f"{base}/mine/*")
+    draft_id = int(c.url.rsplit("/", 1)[1])
+    c.screenshot(path=str(shots / "02-contributor-submitted.png"), full_page=True)
+
+    # The editor: queue, review, edit, accept.
+    e = _login(browser, base, "bianji")
+    e.wait_for_url(f"{base}/queue")
+    e.screenshot(path=str(shots / "03-editor-queue.png"), full_page=True)
+    e.click(f"a[href='/review/{draft_id}'] >> nth=1")
+    e.wait_for_url(f"{base}/review/{draft_id}")
+    # Pointing at a fact in the draft highlights it in the source too (our script, under CSP).
+    fact = e.locator(".draft mark.fact[data-fact]").first
+    fact.hover()
+    linked = e.locator(f".source mark.fact[data-fact='{fact.get_attribute('data-fact')}']").first
+    assert "linked" in (linked.get_attribute("class") or "")
+    e.screenshot(path=str(shots / "04-editor-review.png"), full_page=True)
+    if not e.is_visible("textarea[name=text]"):
+        e.click("summary:has-text('修改')")
+    md = e.input_value("textarea[name=text]")
+    lines = md.splitlines()
+    lines[0] = lines[0].split(" ", 1)[0] + " 北京抗癌协会举办癌症早筛科普讲座"
+    e.fill("textarea[name=text]", "\n".join(lines))
+    e.click("button:has-text('保存修改')")
+    e.wait_for_selector("text=编辑修改稿")
+    with drafter.Store(db) as store:
+        errors = store.get_draft(draft_id).current_errors
+    if errors:
+        e.fill(".decide input[name=why]", "已与原文核对")
+    e.click("button:has-text('采用')")
+    e.wait_for_selector(".st-accepted")
+
+    # The issue desk: new issue, lead, download the .docx, publish.
+    e.click("a:has-text('组刊')")
+    e.click("button:has-text('新建一期')")
+    e.wait_for_url(f"{base}/issues/*")
+    e.click("button:has-text('设为头条')")
+    e.wait_for_selector("button:has-text('取消头条')")
+    e.screenshot(path=str(shots / "05-editor-issue-desk.png"), full_page=True)
+    issue_url = e.url
+    preview = e.context.new_page()
+    preview.goto(f"{issue_url}/preview")
+    preview.screenshot(path=str(shots / "06-issue-preview.png"), full_page=True)
+    preview.close()
+    with e.expect_download() as info:
+        e.click("a:has-text('下载 .docx')")
+    saved = tmp / "issue.docx"
+    info.value.save_as(saved)
+    text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
+    assert "癌症早筛科普讲座" in text
+    e.click("button:has-text('刊发本期')")
+    e.wait_for_selector("text=已刊发")
+    e.screenshot(path=str(shots / "07-editor-published.png"), full_page=True)
+
+    # The contributor sees the outcome, the editor's change marked.
+    c.goto(f"{base}/mine/{draft_id}")
+    assert "已刊发" in c.inner_text("main")
+    assert c.locator("ins").count() > 0
+    c.screenshot(path=str(shots / "08-contributor-outcome.png"), full_page=True)
+    c.goto(f"{base}/mine")
+    c.screenshot(path=str(shots / "09-contributor-mine.png"), full_page=True)
