@@ -405,6 +405,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
     from drafter.store import (
         submit_report as submit_report,
     )
+    from drafter.store import (
+        weekly_stats as weekly_stats,
+    )
     from drafter.style import (
         RULES as RULES,
     )
@@ -547,6 +550,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "reject",
         "revise",
         "stats",
+        "weekly_stats",
         "submit",
         "ROLES",
         "Account",

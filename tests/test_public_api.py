@@ -29,7 +29,7 @@ PUBLIC = {
     "build_issue", "format_for", "load_numbering", "next_numbering", "parse_issue", "render",
     "review_problems", "save_numbering", "today", "toc_lines",
     "UNDECIDED", "DraftRecord", "Store", "accept", "brief_text", "export_evals", "format_diff",
-    "redraft", "reject", "revise", "stats", "submit",
+    "redraft", "reject", "revise", "stats", "submit", "weekly_stats",
     "IssueRecord", "add_briefs", "get_issue", "issue_events", "list_issues", "new_issue",
     "place_brief", "preview_issue", "publish_issue", "remove_brief", "reopen_issue",
     "set_issue_meta", "set_lead", "set_toc_line",

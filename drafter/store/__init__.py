@@ -26,7 +26,7 @@ from drafter.store.contributors import draft_status, feedback_markdown, org_feed
 from drafter.store.database import Store, resolve_db_path
 from drafter.store.diff import brief_text, format_diff, sentence_diff
 from drafter.store.facts import FactSegment, linked_facts
-from drafter.store.feedback import export_evals, parse_since, stats
+from drafter.store.feedback import export_evals, parse_since, stats, weekly_stats
 from drafter.store.issues import (
     add_briefs,
     get_issue,
@@ -133,4 +133,5 @@ __all__ = [
     "stats",
     "submit",
     "submit_report",
+    "weekly_stats",
 ]

@@ -31,6 +31,7 @@ __all__ = [
     "few_shot_examples",
     "parse_since",
     "stats",
+    "weekly_stats",
 ]
 
 
@@ -157,6 +158,43 @@ def stats(store: Store, *, since: str | None = None) -> dict[str, Any]:
             for d in measured
         ],
     }
+
+
+def iso_week(created_at: str) -> str:
+    """The ISO week (``2026-W19``, local time) of a store timestamp."""
+    year, week, _day = dt.datetime.fromisoformat(created_at).astimezone().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekly_stats(store: Store, *, since: str | None = None) -> list[dict[str, Any]]:
+    """Acceptance and edit ratio per ISO week and organization kind, oldest week first.
+
+    A draft counts in the week it was created (local time), like :func:`stats`'s
+    ``since``. Each row: ``week``, ``org_kind``, ``drafts``, ``accepted``, ``rejected``,
+    ``acceptance_rate`` (accepted ÷ decided, ``None`` when nothing was decided) and
+    ``edit_ratio_mean`` (over drafts an editor accepted or revised, else ``None``).
+    """
+    groups: dict[tuple[str, str], list[DraftRecord]] = defaultdict(list)
+    for d in store.list_drafts(since=parse_since(since)):
+        groups[(iso_week(d.created_at), d.kind)].append(d)
+    rows: list[dict[str, Any]] = []
+    for (week, kind), drafts in sorted(groups.items()):
+        accepted = sum(1 for d in drafts if d.status == "accepted")
+        rejected = sum(1 for d in drafts if d.status == "rejected")
+        ratios = [d.edit_ratio for d in drafts if d.edit_ratio is not None]
+        decided = accepted + rejected
+        rows.append(
+            {
+                "week": week,
+                "org_kind": kind,
+                "drafts": len(drafts),
+                "accepted": accepted,
+                "rejected": rejected,
+                "acceptance_rate": accepted / decided if decided else None,
+                "edit_ratio_mean": statistics.fmean(ratios) if ratios else None,
+            }
+        )
+    return rows
 
 
 def _final(store: Store, d: DraftRecord) -> Brief | None:

@@ -39,17 +39,19 @@ def _int(value: str, default: int) -> int:
 
 @page(*EDITORS)
 async def queue(ctx: Ctx) -> Response:
-    """Drafts filtered by state, organization kind and errors; 50 to a page."""
+    """Drafts filtered by state, organization kind, organization and errors; 50 to a page."""
     q = ctx.request.query_params
     status = q.get("status", "drafted")
     status = status if status in STATES or status == "" else "drafted"
     kind = q.get("kind", "")
     kind = kind if kind in KINDS else ""
     errors = {"yes": True, "no": False}.get(q.get("errors", ""))
+    org = q.get("org", "").strip()[:200]
     result = await ctx.store(
         drafter.queue_page,
         status=status or None,
         kind=kind or None,
+        org=org or None,
         has_errors=errors,
         page=_int(q.get("page", "1"), 1),
     )
@@ -59,7 +61,7 @@ async def queue(ctx: Ctx) -> Response:
         result=result,
         states=STATES,
         kinds=KINDS,
-        filters={"status": status, "kind": kind, "errors": q.get("errors", "")},
+        filters={"status": status, "kind": kind, "org": org, "errors": q.get("errors", "")},
     )
 
 
@@ -79,6 +81,7 @@ def _review_data(store: drafter.Store, draft_id: int, profile: drafter.Profile) 
         "brief_md": drafter.render_brief_md(brief) if brief is not None else "",
         "findings": d.current_findings,
         "events": store.events(draft_id),
+        "revisions": [(r, drafter.format_diff(r.diff)) for r in store.revisions(draft_id)],
     }
 
 
@@ -143,20 +146,41 @@ async def reject(ctx: Ctx) -> Response:
 
 @page(*EDITORS)
 async def redraft(ctx: Ctx) -> Response:
-    """Draft the stored report again (offline engine), optionally with another organization."""
+    """Draft the stored report again, optionally with another organization, kind, date or model.
+
+    The date is parsed by :func:`drafter.parse_user_date` (a bad one is a Chinese 400);
+    the model defaults to the offline engine.
+    """
     draft_id = int(ctx.request.path_params["draft_id"])
     org = ctx.field("org").strip() or None
+    kind = ctx.field("kind").strip()
+    if kind and kind not in KINDS:
+        raise HTTPException(400, "未知的单位类型，请从列表中选择")
+    date_text = ctx.field("date").strip()
+    date = drafter.parse_user_date(date_text) if date_text else None
+    model = ctx.field("model").strip()[:100] or "offline"
     result = await ctx.store(
-        drafter.redraft, draft_id, profile=ctx.request.app.state.profile, model="offline", org=org
+        drafter.redraft,
+        draft_id,
+        profile=ctx.request.app.state.profile,
+        model=model,
+        org=org,
+        kind=kind or None,
+        date=date,
     )
     return _back(result.draft.id)
 
 
 @page(*EDITORS)
 async def stats(ctx: Ctx) -> Response:
-    """Acceptance and edit ratio, overall and by organization kind and model."""
-    data = await ctx.store(drafter.stats, since=ctx.request.query_params.get("since") or None)
-    return render(ctx.request, "stats.html", stats=data, kinds=KINDS)
+    """Acceptance and edit ratio, overall, by organization kind and model, and per week."""
+    since = ctx.request.query_params.get("since") or None
+    data = await ctx.store(drafter.stats, since=since)
+    weekly = await ctx.store(drafter.weekly_stats, since=since)
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for row in weekly:
+        by_kind.setdefault(row["org_kind"], []).append(row)
+    return render(ctx.request, "stats.html", stats=data, kinds=KINDS, weekly=by_kind)
 
 
 ROUTES = [

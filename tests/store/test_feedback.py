@@ -14,7 +14,14 @@ from drafter.profile import Profile
 from drafter.schemas import Brief, Finding, Report
 from drafter.store.database import Store
 from drafter.store.diff import brief_text
-from drafter.store.feedback import export_evals, few_shot_examples, parse_since, stats
+from drafter.store.feedback import (
+    export_evals,
+    few_shot_examples,
+    iso_week,
+    parse_since,
+    stats,
+    weekly_stats,
+)
 from drafter.store.workflow import accept, reject, revise, submit_report
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -113,6 +120,36 @@ def test_since_takes_an_iso_datetime() -> None:
     assert parse_since(" ") is None and parse_since(None) is None
     with pytest.raises(InputError):
         parse_since("5月8日")  # no year
+
+
+def test_weekly_stats_per_iso_week_and_org_kind(store: Store, session: dict[str, int]) -> None:
+    # Move the rejected grassroots draft and the accepted society draft to an older week.
+    old = "2026-01-07T04:00:00+00:00"  # a Wednesday of ISO week 2
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE drafts SET created_at = ? WHERE id IN (?, ?)",
+            (old, session["grassroots"], session["society"]),
+        )
+    rows = weekly_stats(store)
+    assert [(r["week"], r["org_kind"]) for r in rows] == [
+        ("2026-W02", "grassroots"),
+        ("2026-W02", "society"),
+        (iso_week(store.get_draft(session["district"]).created_at), "district"),
+    ]
+    grassroots, society, district = rows
+    assert grassroots["rejected"] == 1 and grassroots["acceptance_rate"] == 0.0
+    assert grassroots["edit_ratio_mean"] is None
+    assert society["accepted"] == 1 and society["acceptance_rate"] == 1.0
+    assert society["edit_ratio_mean"] == 0.0
+    assert district["drafts"] == 1 and district["acceptance_rate"] is None
+    assert district["edit_ratio_mean"] > 0
+    assert [r["org_kind"] for r in weekly_stats(store, since="2026-02-01")] == ["district"]
+    assert weekly_stats(store, since="2999-01-01") == []
+
+
+def test_iso_week_crosses_the_year_boundary() -> None:
+    assert iso_week("2026-12-31T12:00:00+00:00") == "2026-W53"
+    assert iso_week("2027-01-04T12:00:00+00:00") == "2027-W01"
 
 
 def test_stats_on_empty_store_has_no_rates(store: Store) -> None:
