@@ -259,6 +259,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         Account as Account,
     )
     from drafter.store import (
+        DatabaseCheck as DatabaseCheck,
+    )
+    from drafter.store import (
         DraftRecord as DraftRecord,
     )
     from drafter.store import (
@@ -295,7 +298,13 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         authenticate as authenticate,
     )
     from drafter.store import (
+        backup_database as backup_database,
+    )
+    from drafter.store import (
         brief_text as brief_text,
+    )
+    from drafter.store import (
+        check_database as check_database,
     )
     from drafter.store import (
         correct_draft as correct_draft,
@@ -573,6 +582,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ReviseResult",
         "linked_facts",
         "FactSegment",
+        "DatabaseCheck",
+        "backup_database",
+        "check_database",
     ),
     "drafter.eval": (
         "Case",

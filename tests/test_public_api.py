@@ -44,6 +44,7 @@ PUBLIC = {
     "disable_account", "end_session", "get_account", "list_accounts", "open_session",
     "session_for", "set_password", "submit_report", "STATUS_ZH",
     "QueuePage", "queue_page", "revise_text", "ReviseResult", "linked_facts", "FactSegment",
+    "DatabaseCheck", "backup_database", "check_database",
     "__version__",
 }  # fmt: skip
 

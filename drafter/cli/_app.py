@@ -40,6 +40,7 @@ __all__ = [
     "out",
     "parse_date_opt",
     "parse_kind_opt",
+    "store_app",
     "write_file",
 ]
 
@@ -109,6 +110,13 @@ issue_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(issue_app, name="issue")
+store_app = typer.Typer(
+    cls=_Group,
+    rich_markup_mode=None,
+    help="维护数据库文件：检查是否完好、在线备份。",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
 
 
 @app.callback()

@@ -80,7 +80,7 @@ def status_cmd(
     db: DbOpt = None,
 ) -> None:
     """报送单位查询一份稿件：状态、编辑意见、刊发期号，以及草稿与定稿的逐句差异。"""
-    with drafter.Store.open(db) as store:
+    with drafter.Store.open(db, create=False) as store:
         item = drafter.draft_status(store, draft_id)
     if fmt is TextOrJson.json:
         out(json.dumps(item, ensure_ascii=False, indent=2))
@@ -106,7 +106,7 @@ def feedback_cmd(
 ) -> None:
     """给报送单位的反馈：这段时间每篇稿件的结果、编辑意见和改动。"""
     prof = load_profile_opt(profile)
-    with drafter.Store.open(db) as store:
+    with drafter.Store.open(db, create=False) as store:
         data = drafter.org_feedback(store, org, since=since, profile=prof)
     text = (
         json.dumps(data, ensure_ascii=False, indent=2) + "\n"

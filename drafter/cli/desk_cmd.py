@@ -42,8 +42,9 @@ ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="审核。")
 DateOpt = Annotated[str | None, typer.Option("--date", help="出刊日期，默认今天（北京时间）。")]
 
 
-def _open(db: Path | None) -> Store:
-    return drafter.Store.open(db)
+def _open(db: Path | None, *, create: bool = True) -> Store:
+    """The store; ``create=False`` for commands that only read (a mistyped --db is an error)."""
+    return drafter.Store.open(db, create=create)
 
 
 def _layout_lines(store: Store, record: IssueRecord, profile: Profile) -> list[str]:
@@ -113,7 +114,7 @@ def list_command(
     fmt: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.text, db: DbOpt = None
 ) -> None:
     """列出数据库中的期刊：草稿期和已刊发的期刊。"""
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         records = drafter.list_issues(store)
     if fmt is TextOrJson.json:
         rows = [
@@ -141,7 +142,7 @@ def list_command(
 def show_command(issue_id: IssueArg, db: DbOpt = None, profile: ProfileOpt = None) -> None:
     """显示一期的编排：头条、各栏目稿件顺序、目录提要（带行号）、处理记录。"""
     prof = load_profile_opt(profile)
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         record = drafter.get_issue(store, issue_id)
         events = drafter.issue_events(store, issue_id)
     _show(db, prof, record)

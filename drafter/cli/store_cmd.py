@@ -58,8 +58,9 @@ ReceivedOpt = Annotated[
 ]
 
 
-def _open(db: Path | None) -> Store:
-    return drafter.Store.open(db)
+def _open(db: Path | None, *, create: bool = True) -> Store:
+    """The store; ``create=False`` for commands that only read (a mistyped --db is an error)."""
+    return drafter.Store.open(db, create=create)
 
 
 def _dump(data: Any) -> None:
@@ -130,7 +131,7 @@ def queue_cmd(
         statuses = None
     else:
         statuses = [status.value]
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         drafts = store.list_drafts(statuses)
     rows = [
         {
@@ -179,7 +180,7 @@ def show_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None
     from rich.table import Table
     from rich.text import Text
 
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         d = store.get_draft(draft_id)
         report = store.get_report(d.report_id).report
         revisions = store.revisions(draft_id)
@@ -317,7 +318,7 @@ def _correction(detail: dict[str, Any]) -> str:
 @app.command("log")
 def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None) -> None:
     """显示一份稿件的全部处理记录，含每次修改的逐句差异。"""
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         d = store.get_draft(draft_id)
         events = store.events(draft_id)
         revisions = {r.number: r for r in store.revisions(draft_id)}
@@ -406,7 +407,7 @@ def stats_cmd(
     db: DbOpt = None,
 ) -> None:
     """编辑工作量统计：采用率、编辑比例（按引擎/模型/提示词版本、按单位类型）、手工修正最多的问题。"""
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         data = drafter.stats(store, since=since)
     if fmt is TextOrJson.json:
         _dump(data)
@@ -455,6 +456,6 @@ def export_evals_cmd(
     db: DbOpt = None,
 ) -> None:
     """把已采用、已修改的稿件导出为评测用例（报送材料 + 定稿作为标准答案）。"""
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         written = drafter.export_evals(store, out_dir, since=since)
     out(f"已导出 {len(written)} 个评测用例到 {out_dir}")

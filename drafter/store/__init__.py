@@ -38,6 +38,7 @@ from drafter.store.issues import (
     set_issue_meta,
     set_lead,
 )
+from drafter.store.maintenance import DatabaseCheck, backup_database, check_database
 from drafter.store.metadata import correct_draft, correct_report
 from drafter.store.publish import preview_issue, publish_issue, reopen_issue, set_toc_line
 from drafter.store.queue import QueuePage, queue_page
@@ -74,6 +75,7 @@ __all__ = [
     "UNDECIDED",
     "AcceptedBrief",
     "Account",
+    "DatabaseCheck",
     "DraftRecord",
     "DraftStatus",
     "EventRecord",
@@ -92,7 +94,9 @@ __all__ = [
     "add_account",
     "add_briefs",
     "authenticate",
+    "backup_database",
     "brief_text",
+    "check_database",
     "correct_draft",
     "correct_report",
     "disable_account",

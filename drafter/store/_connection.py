@@ -7,7 +7,11 @@ and :class:`drafter.store.database.Store` the writes. Every write is one
 moment leaves either the whole change or none of it.
 
 Schema changes are numbered files in ``drafter/store/migrations`` (``0001_initial.sql``
-…), applied in order and recorded in ``schema_version``.
+…), applied in order and recorded in ``schema_version``. drafter's files carry
+``PRAGMA application_id`` = :data:`APPLICATION_ID`; a file that belongs to another
+application (another id, or tables without drafter's ``schema_version``) is refused
+rather than given drafter's tables. Databases made before the id was set are
+recognised by their ``schema_version`` table and get the id when next opened.
 """
 
 from __future__ import annotations
@@ -23,14 +27,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from drafter.errors import LockedError, StoreError
+from drafter.errors import InputError, LockedError, StoreError
 from drafter.store.migrations import Migration, load_migrations
 
 __all__ = [
+    "APPLICATION_ID",
     "DEFAULT_TIMEOUT",
     "Database",
     "acting_as",
+    "check_drafter_file",
+    "connect_existing",
     "current_user",
+    "missing_database_error",
     "resolve_db_path",
     "utc_now",
 ]
@@ -54,6 +62,80 @@ def resolve_db_path(db: str | Path | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("drafter", appauthor=False)) / "drafter.db"
+
+
+APPLICATION_ID = int.from_bytes(b"DRFT", "big")
+"""``PRAGMA application_id`` of drafter's databases (0x44524654, "DRFT")."""
+
+
+def missing_database_error(path: Path) -> InputError:
+    """The error of a command that needs an existing database and finds none at ``path``."""
+    return InputError(
+        f"数据库文件不存在：{path}",
+        hint="请检查 --db 或环境变量 DRAFTER_DB 是否写错；还没有数据库时，"
+        "先用 drafter submit 收一篇稿（会自动创建数据库）",
+        path=str(path),
+    )
+
+
+def connect_existing(path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> sqlite3.Connection:
+    """Connect to the SQLite file at ``path`` without ever creating it (or its folders)."""
+    if not path.is_file():
+        raise missing_database_error(path)
+    uri = path.resolve().as_uri() + "?mode=rw"
+    try:
+        return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    except sqlite3.OperationalError as exc:
+        if not path.exists():
+            raise missing_database_error(path) from exc
+        raise StoreError(
+            f"打开数据库失败：{path}（{exc}）",
+            hint="请检查文件权限（需要读写权限）和所在磁盘",
+            path=str(path),
+        ) from exc
+
+
+def _has_drafter_marker(conn: sqlite3.Connection) -> bool:
+    """Whether ``conn`` holds drafter's ``schema_version`` table, as migration 1 makes it."""
+    cols = {row[1] for row in conn.execute("PRAGMA table_info(schema_version)").fetchall()}
+    if not {"version", "name", "applied_at"} <= cols:
+        return False
+    row = conn.execute("SELECT name FROM schema_version WHERE version = 1").fetchone()
+    return row is not None and row[0] == "initial"
+
+
+def check_drafter_file(conn: sqlite3.Connection, path: Path) -> bool:
+    """Refuse another application's SQLite file; True if it is (already) drafter's.
+
+    False means an empty database that drafter may initialise. A file with another
+    non-zero ``application_id``, or with tables but no drafter ``schema_version``, is a
+    :class:`~drafter.errors.StoreError`.
+    """
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if app_id == APPLICATION_ID:
+        return True
+    hint = (
+        "drafter 不会把自己的表写进别的程序的数据库；请用 --db 或 DRAFTER_DB 指向 drafter 的数据库，"
+        "或指向一个新文件名让 drafter 新建"
+    )
+    if app_id != 0:
+        raise StoreError(
+            f"{path} 属于另一个程序（application_id = {app_id:#010x}），不是 drafter 数据库",
+            hint=hint,
+            path=str(path),
+        )
+    tables = conn.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchone()[0]
+    if not tables:
+        return False
+    if _has_drafter_marker(conn):
+        return True
+    raise StoreError(
+        f"{path} 已有其他数据表，但不是 drafter 数据库（没有 drafter 的结构版本记录）",
+        hint=hint,
+        path=str(path),
+    )
 
 
 def _timeout() -> float:
@@ -98,7 +180,9 @@ class Database:
     """One SQLite file, opened and migrated. Use as a context manager, or call :meth:`close`.
 
     ``target_version`` stops migrating at that schema version (tests build old
-    databases with it); ``None`` brings the database up to date.
+    databases with it); ``None`` brings the database up to date. ``create=False`` (the
+    commands that only read) never creates the file or its folders: a missing or empty
+    file is an :class:`~drafter.errors.InputError` naming the path.
     """
 
     def __init__(
@@ -107,6 +191,7 @@ class Database:
         *,
         timeout: float | None = None,
         target_version: int | None = None,
+        create: bool = True,
     ) -> None:
         self.path = Path(path)
         self.timeout = _timeout() if timeout is None else timeout
@@ -116,21 +201,28 @@ class Database:
                 hint="--db 或 DRAFTER_DB 应指向一个文件，例如 drafter.db",
                 path=str(self.path),
             )
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"无法创建数据库目录：{self.path.parent}（{exc.strerror}）",
-                hint="请检查路径和权限，或用 --db 指定其他位置",
-                path=str(self.path),
-            ) from exc
-        with self._translated("打开数据库"):
-            # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-            self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        if create:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"无法创建数据库目录：{self.path.parent}（{exc.strerror}）",
+                    hint="请检查路径和权限，或用 --db 指定其他位置",
+                    path=str(self.path),
+                ) from exc
+            with self._translated("打开数据库"):
+                # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+                self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        else:
+            self._conn = connect_existing(self.path, timeout=self.timeout)
         self._conn.row_factory = sqlite3.Row
         try:
             with self._translated("打开数据库"):
                 self._conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                ours = check_drafter_file(self._conn, self.path)
+            if not ours and not create:
+                raise missing_database_error(self.path)
+            with self._translated("打开数据库"):
                 self._conn.execute("PRAGMA foreign_keys = ON")
                 self._conn.execute("PRAGMA journal_mode = WAL")
             self.migrate(target_version)
@@ -139,9 +231,12 @@ class Database:
             raise
 
     @classmethod
-    def open(cls, db: str | Path | None = None, *, timeout: float | None = None) -> Self:
-        """Open (creating and migrating as needed) the database ``resolve_db_path(db)``."""
-        return cls(resolve_db_path(db), timeout=timeout)
+    def open(
+        cls, db: str | Path | None = None, *, timeout: float | None = None, create: bool = True
+    ) -> Self:
+        """Open the database ``resolve_db_path(db)``, migrating as needed; ``create=False``
+        refuses a missing file instead of creating it (for commands that only read)."""
+        return cls(resolve_db_path(db), timeout=timeout, create=create)
 
     def close(self) -> None:
         self._conn.close()
@@ -231,6 +326,14 @@ class Database:
             )
             log.info("applied migration %04d_%s to %s", mig.version, mig.name, self.path)
 
+    def _mark(self) -> None:
+        """Set drafter's ``application_id`` (new files, and files made before it existed)."""
+        with self._translated("升级数据库"):
+            app_id = int(self._conn.execute("PRAGMA application_id").fetchone()[0])
+        if app_id != APPLICATION_ID:
+            with self.transaction() as conn:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
     def migrate(self, target_version: int | None = None) -> int:
         """Apply pending migrations, each in its own transaction; the resulting version."""
         migrations = load_migrations()
@@ -243,6 +346,7 @@ class Database:
                 hint="请升级 drafter 后再打开这个数据库",
                 path=str(self.path),
             )
+        self._mark()
         if current >= target:
             return current
         # Foreign keys are off while migrating so a step may rebuild a referenced table;
