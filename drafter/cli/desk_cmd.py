@@ -92,9 +92,6 @@ def new_command(
     """新建一期草稿期刊（未编期号、未刊发），稿件按版式放入头条和各栏目。"""
     prof = load_profile_opt(profile)
     when = parse_date_opt(date) or drafter.today(prof)
-    reason = why if force else None
-    if force and not (why or "").strip():
-        raise drafter.InputError("强制编入必须说明理由", hint='例如 --force --why "已核实"')
     with _open(db) as store:
         record = drafter.new_issue(
             store,
@@ -103,7 +100,8 @@ def new_command(
             draft_ids=drafts,
             editor=editor,
             reviewer=reviewer,
-            why=reason,
+            force=force,
+            why=why,
         )
     err(f"已新建草稿期 {record.id}（{len(record.draft_ids)} 篇稿件）；刊发前可随时调整、预览")
     _show(db, prof, record)
@@ -176,11 +174,9 @@ def add_command(
 ) -> None:
     """把已采用的稿件编入草稿期（放在所属栏目的末尾）。"""
     prof = load_profile_opt(profile)
-    if force and not (why or "").strip():
-        raise drafter.InputError("强制编入必须说明理由", hint='例如 --force --why "已核实"')
     with _open(db) as store:
         record = drafter.add_briefs(
-            store, issue_id, drafts, profile=prof, why=why if force else None
+            store, issue_id, drafts, profile=prof, force=force, why=why
         )
     _show(db, prof, record)
 

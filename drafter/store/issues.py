@@ -22,7 +22,7 @@ from drafter.profile import Profile
 from drafter.schemas import Brief
 from drafter.store._connection import current_user, utc_now
 from drafter.store.database import Store
-from drafter.store.gate import check_brief, describe_finding
+from drafter.store.gate import check_brief, describe_finding, override
 from drafter.store.records import IssueRecord, Layout
 
 __all__ = [
@@ -255,9 +255,14 @@ def new_issue(
     draft_ids: Sequence[int] | None = None,
     editor: str | None = None,
     reviewer: str | None = None,
+    force: bool = False,
     why: str | None = None,
 ) -> IssueRecord:
-    """A draft issue of ``draft_ids`` (default: every accepted brief in no issue yet)."""
+    """A draft issue of ``draft_ids`` (default: every accepted brief in no issue yet).
+
+    Briefs whose current text has errors are refused unless ``force`` with a ``why``.
+    """
+    why = override(why, force)
     if draft_ids is None:
         draft_ids = [
             a.draft_id
@@ -292,9 +297,14 @@ def add_briefs(
     draft_ids: Sequence[int],
     *,
     profile: Profile,
+    force: bool = False,
     why: str | None = None,
 ) -> IssueRecord:
-    """Add accepted briefs where the profile places them (at the end of their section)."""
+    """Add accepted briefs where the profile places them (at the end of their section).
+
+    Briefs whose current text has errors are refused unless ``force`` with a ``why``.
+    """
+    why = override(why, force)
     with store._translated("读取数据库"):
         record = _open_draft_issue(store._conn, issue_id, None)
     ids = [i for i in dict.fromkeys(draft_ids) if i not in record.draft_ids]

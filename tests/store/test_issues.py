@@ -201,3 +201,17 @@ def test_reopened_issue_takes_a_corrected_brief_and_keeps_its_number(
     again = publish_issue(store, record.id, profile=profile)
     assert (again.record.number, again.record.total) == (1, 1)
     assert again.issue.briefs()[0].headline.startswith("怀柔区科协组织科技志愿者")
+
+
+def test_forcing_a_brief_in_needs_a_reason(store: Store, profile: Profile) -> None:
+    # The rule lives in the library, so the CLI and the web app cannot differ on it.
+    first, second = _accepted(store, profile, "society", "district")
+    with pytest.raises(InputError, match="说明理由"):
+        new_issue(store, profile=profile, date=DAY, draft_ids=[first], force=True, why="  ")
+    record = new_issue(store, profile=profile, date=DAY, draft_ids=[first])
+    with pytest.raises(InputError, match="说明理由"):
+        add_briefs(store, record.id, [second], profile=profile, force=True)
+    record = add_briefs(store, record.id, [second], profile=profile, force=True, why="已核实")
+    assert second in record.draft_ids
+    added = [e for e in issue_events(store, record.id) if e["event"] == "issue_briefs_added"]
+    assert added[-1]["detail"]["why"] == "已核实"
