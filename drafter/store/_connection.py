@@ -33,6 +33,7 @@ from drafter.store.migrations import Migration, load_migrations
 __all__ = [
     "APPLICATION_ID",
     "DEFAULT_TIMEOUT",
+    "Conn",
     "Database",
     "acting_as",
     "check_drafter_file",
@@ -44,6 +45,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+Conn = sqlite3.Connection
+"""What :meth:`Database.transaction` yields: ``conn.execute(sql, {"name": value})`` with
+named ``:name`` parameters, rows read by column name (``row["id"]``)."""
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds to wait for another process's lock; ``DRAFTER_DB_TIMEOUT`` overrides it."""
