@@ -247,6 +247,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         json_schema as json_schema,
     )
     from drafter.store import (
+        QUEUE_SORTS as QUEUE_SORTS,
+    )
+    from drafter.store import (
         ROLES as ROLES,
     )
     from drafter.store import (
@@ -259,10 +262,19 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         Account as Account,
     )
     from drafter.store import (
+        CheckItem as CheckItem,
+    )
+    from drafter.store import (
+        CopyResult as CopyResult,
+    )
+    from drafter.store import (
         DatabaseCheck as DatabaseCheck,
     )
     from drafter.store import (
         DraftRecord as DraftRecord,
+    )
+    from drafter.store import (
+        EditLock as EditLock,
     )
     from drafter.store import (
         FactSegment as FactSegment,
@@ -271,13 +283,28 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         IssueRecord as IssueRecord,
     )
     from drafter.store import (
+        KeptCopy as KeptCopy,
+    )
+    from drafter.store import (
         LoginSession as LoginSession,
+    )
+    from drafter.store import (
+        Message as Message,
+    )
+    from drafter.store import (
+        Note as Note,
+    )
+    from drafter.store import (
+        OutboxSender as OutboxSender,
     )
     from drafter.store import (
         QueuePage as QueuePage,
     )
     from drafter.store import (
         ReviseResult as ReviseResult,
+    )
+    from drafter.store import (
+        SmtpConfig as SmtpConfig,
     )
     from drafter.store import (
         Store as Store,
@@ -295,6 +322,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         add_briefs as add_briefs,
     )
     from drafter.store import (
+        add_note as add_note,
+    )
+    from drafter.store import (
         authenticate as authenticate,
     )
     from drafter.store import (
@@ -307,13 +337,28 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         check_database as check_database,
     )
     from drafter.store import (
+        checklist as checklist,
+    )
+    from drafter.store import (
+        collect_outbox as collect_outbox,
+    )
+    from drafter.store import (
+        copy_store as copy_store,
+    )
+    from drafter.store import (
         correct_draft as correct_draft,
+    )
+    from drafter.store import (
+        current_lock as current_lock,
     )
     from drafter.store import (
         disable_account as disable_account,
     )
     from drafter.store import (
         draft_status as draft_status,
+    )
+    from drafter.store import (
+        enable_account as enable_account,
     )
     from drafter.store import (
         end_session as end_session,
@@ -337,10 +382,16 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         get_issue as get_issue,
     )
     from drafter.store import (
+        heartbeat as heartbeat,
+    )
+    from drafter.store import (
         import_docx as import_docx,
     )
     from drafter.store import (
         issue_events as issue_events,
+    )
+    from drafter.store import (
+        kept_copies as kept_copies,
     )
     from drafter.store import (
         linked_facts as linked_facts,
@@ -352,13 +403,31 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         list_issues as list_issues,
     )
     from drafter.store import (
+        list_notes as list_notes,
+    )
+    from drafter.store import (
+        lock_idle as lock_idle,
+    )
+    from drafter.store import (
+        mark_copy_seen as mark_copy_seen,
+    )
+    from drafter.store import (
         new_issue as new_issue,
+    )
+    from drafter.store import (
+        notify_recipients as notify_recipients,
+    )
+    from drafter.store import (
+        open_for_edit as open_for_edit,
     )
     from drafter.store import (
         open_session as open_session,
     )
     from drafter.store import (
         org_feedback as org_feedback,
+    )
+    from drafter.store import (
+        outbox_messages as outbox_messages,
     )
     from drafter.store import (
         place_brief as place_brief,
@@ -379,6 +448,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         reject as reject,
     )
     from drafter.store import (
+        release_lock as release_lock,
+    )
+    from drafter.store import (
         remove_brief as remove_brief,
     )
     from drafter.store import (
@@ -391,7 +463,13 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         revise_text as revise_text,
     )
     from drafter.store import (
+        send_outbox as send_outbox,
+    )
+    from drafter.store import (
         session_for as session_for,
+    )
+    from drafter.store import (
+        session_limits as session_limits,
     )
     from drafter.store import (
         set_issue_meta as set_issue_meta,
@@ -400,10 +478,19 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         set_lead as set_lead,
     )
     from drafter.store import (
+        set_notify_address as set_notify_address,
+    )
+    from drafter.store import (
+        set_orgs as set_orgs,
+    )
+    from drafter.store import (
         set_password as set_password,
     )
     from drafter.store import (
         set_toc_line as set_toc_line,
+    )
+    from drafter.store import (
+        smtp_config as smtp_config,
     )
     from drafter.store import (
         stats as stats,
@@ -415,7 +502,49 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
         submit_report as submit_report,
     )
     from drafter.store import (
+        take_over as take_over,
+    )
+    from drafter.store import (
         weekly_stats as weekly_stats,
+    )
+    from drafter.store.jobs import (
+        DEFAULT_LEASE as DEFAULT_LEASE,
+    )
+    from drafter.store.jobs import (
+        JOB_STATE_ZH as JOB_STATE_ZH,
+    )
+    from drafter.store.jobs import (
+        Job as Job,
+    )
+    from drafter.store.jobs import (
+        enqueue_job as enqueue_job,
+    )
+    from drafter.store.jobs import (
+        job_counts as job_counts,
+    )
+    from drafter.store.jobs import (
+        job_for_draft as job_for_draft,
+    )
+    from drafter.store.jobs import (
+        jobs_for_drafts as jobs_for_drafts,
+    )
+    from drafter.store.jobs import (
+        list_jobs as list_jobs,
+    )
+    from drafter.store.jobs import (
+        retry_job as retry_job,
+    )
+    from drafter.store.worker import (
+        InProcessWorkers as InProcessWorkers,
+    )
+    from drafter.store.worker import (
+        Worker as Worker,
+    )
+    from drafter.store.worker import (
+        WorkerSettings as WorkerSettings,
+    )
+    from drafter.store.worker import (
+        run_workers as run_workers,
     )
     from drafter.style import (
         RULES as RULES,
@@ -434,6 +563,9 @@ if TYPE_CHECKING:  # _EXPORTS again, for type checkers (a test keeps the two equ
     )
     from drafter.text import (
         Decoded as Decoded,
+    )
+    from drafter.text import (
+        local_time as local_time,
     )
     from drafter.text import (
         parse_user_date as parse_user_date,
@@ -492,6 +624,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "drafter.resources": ("data_dir",),
     "drafter.text": (
         "Decoded",
+        "local_time",
         "parse_user_date",
         "read_text",
         "split_front_matter_block",
@@ -568,14 +701,17 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "add_account",
         "authenticate",
         "disable_account",
+        "enable_account",
         "end_session",
         "get_account",
         "list_accounts",
         "open_session",
         "session_for",
+        "set_orgs",
         "set_password",
         "submit_report",
         "STATUS_ZH",
+        "QUEUE_SORTS",
         "QueuePage",
         "queue_page",
         "revise_text",
@@ -585,7 +721,46 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DatabaseCheck",
         "backup_database",
         "check_database",
+        "CopyResult",
+        "copy_store",
+        "EditLock",
+        "KeptCopy",
+        "current_lock",
+        "heartbeat",
+        "kept_copies",
+        "lock_idle",
+        "mark_copy_seen",
+        "open_for_edit",
+        "release_lock",
+        "take_over",
+        "Note",
+        "add_note",
+        "list_notes",
+        "Message",
+        "OutboxSender",
+        "collect_outbox",
+        "notify_recipients",
+        "outbox_messages",
+        "send_outbox",
+        "set_notify_address",
+        "SmtpConfig",
+        "smtp_config",
+        "CheckItem",
+        "checklist",
+        "session_limits",
     ),
+    "drafter.store.jobs": (
+        "DEFAULT_LEASE",
+        "JOB_STATE_ZH",
+        "Job",
+        "enqueue_job",
+        "job_counts",
+        "job_for_draft",
+        "jobs_for_drafts",
+        "list_jobs",
+        "retry_job",
+    ),
+    "drafter.store.worker": ("InProcessWorkers", "Worker", "WorkerSettings", "run_workers"),
     "drafter.eval": (
         "Case",
         "EvalRun",

@@ -21,6 +21,7 @@ from drafter.schemas import Footer, OrgKind, Severity
 
 __all__ = [
     "DEFAULT_PROFILE_NAME",
+    "Collab",
     "Fonts",
     "Limits",
     "ModelSettings",
@@ -29,6 +30,7 @@ __all__ = [
     "OrgPattern",
     "Profile",
     "SectionSpec",
+    "SmtpSettings",
     "load_profile",
 ]
 
@@ -120,6 +122,37 @@ class ModelSettings(_Model):
 RuleSetting = Severity | Literal["off"]
 
 
+class SmtpSettings(_Model):
+    """Mail delivery of the outbox; the password only ever comes from DRAFTER_SMTP_PASSWORD."""
+
+    host: str | None = None
+    port: int = 587
+    tls: Literal["none", "starttls", "ssl"] = "starttls"
+    sender: str | None = None
+    user: str | None = None
+    timeout: float = Field(default=10.0, gt=0, description="seconds per SMTP step")
+    max_attempts: int = Field(default=5, ge=1)
+    backoff_seconds: float = Field(default=60.0, ge=0, description="first retry delay, doubling")
+
+
+class Collab(_Model):
+    """Working together: lock and session lifetimes, mail delivery."""
+
+    lock_idle_minutes: float = Field(default=15.0, gt=0)
+    session_idle_minutes: float = Field(default=120.0, gt=0)
+    session_max_hours: float = Field(default=12.0, gt=0)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+
+
+def _default_transitions() -> dict[str, list[str]]:
+    lint = ["no_lint_error", "no_guard_error", "override_has_reason"]
+    return {
+        "accept": [*lint, "changes_have_note"],
+        "add_to_issue": lint,
+        "publish": [*lint, "lead_has_date"],
+    }
+
+
 class Profile(_Model):
     """A bulletin's house style."""
 
@@ -161,6 +194,11 @@ class Profile(_Model):
         default_factory=dict, description="house-practice rule id → severity or off"
     )
     model: ModelSettings = Field(default_factory=ModelSettings)
+    collab: Collab = Field(default_factory=Collab)
+    transitions: dict[str, list[str]] = Field(
+        default_factory=_default_transitions,
+        description="action (accept, add_to_issue, publish) → the checks that must hold",
+    )
     _resolver: _Resolver | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")

@@ -18,7 +18,7 @@ PUBLIC = {
     # data types, profile, package data, text
     "SCHEMA_MODELS", "SEVERITY_ZH", "Brief", "Facts", "Finding", "Footer", "Issue",
     "IssueSection", "Location", "Masthead", "OrgKind", "Provenance", "Report", "TokenUsage",
-    "json_schema", "Profile", "load_profile", "data_dir", "Decoded", "parse_user_date",
+    "json_schema", "Profile", "load_profile", "data_dir", "Decoded", "local_time", "parse_user_date",
     "read_text", "split_front_matter_block", "write_atomic", "parse_brief", "render_brief_md", "render_brief_txt",
     # stages
     "load_report", "parse_kind", "report_from_text", "RULES", "finding_offset", "fix", "lint",
@@ -42,9 +42,19 @@ PUBLIC = {
     # newsroom accounts and sessions
     "ROLES", "Account", "LoginSession", "acting_as", "add_account", "authenticate",
     "disable_account", "end_session", "get_account", "list_accounts", "open_session",
-    "session_for", "set_password", "submit_report", "STATUS_ZH",
-    "QueuePage", "queue_page", "revise_text", "ReviseResult", "linked_facts", "FactSegment",
-    "DatabaseCheck", "backup_database", "check_database",
+    "session_for", "set_password", "submit_report", "STATUS_ZH", "enable_account", "set_orgs",
+    "QUEUE_SORTS", "QueuePage", "queue_page", "revise_text", "ReviseResult", "linked_facts", "FactSegment",
+    "DatabaseCheck", "backup_database", "check_database", "CopyResult", "copy_store",
+    # drafting jobs and workers
+    "DEFAULT_LEASE", "JOB_STATE_ZH", "Job", "enqueue_job", "job_counts", "job_for_draft",
+    "jobs_for_drafts", "list_jobs", "retry_job", "InProcessWorkers", "Worker", "WorkerSettings",
+    "run_workers",
+    # working together: locks, notes, outbox, checklists, session limits
+    "EditLock", "KeptCopy", "current_lock", "heartbeat", "kept_copies", "lock_idle",
+    "mark_copy_seen", "open_for_edit", "release_lock", "take_over", "Note", "add_note",
+    "list_notes", "Message", "OutboxSender", "collect_outbox", "notify_recipients",
+    "outbox_messages", "send_outbox", "set_notify_address", "SmtpConfig", "smtp_config",
+    "CheckItem", "checklist", "session_limits",
     "__version__",
 }  # fmt: skip
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from drafter.cli import draft_cmd, lint_cmd, eval_cmd, misc_cmd  # noqa: F401
 from drafter.cli import store_cmd, contrib_cmd, word_cmd  # noqa: F401
 from drafter.cli import issue_cmd, desk_cmd, maint_cmd, web_cmd  # noqa: F401
+from drafter.cli import collab_cmd  # noqa: F401
+from drafter.cli import worker_cmd  # noqa: F401
 
 # isort: on
 from drafter.cli._app import app

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -16,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from drafter import ModelConfig, OrgKind, Profile
+    from drafter import ModelConfig, OrgKind, Profile, Store
 
 __all__ = [
     "BUG_REPORT",
@@ -40,6 +41,7 @@ __all__ = [
     "out",
     "parse_date_opt",
     "parse_kind_opt",
+    "say_notified",
     "store_app",
     "write_file",
 ]
@@ -113,7 +115,7 @@ app.add_typer(issue_app, name="issue")
 store_app = typer.Typer(
     cls=_Group,
     rich_markup_mode=None,
-    help="维护数据库文件：检查是否完好、在线备份。",
+    help="维护数据库：检查是否完好、在线备份、把 SQLite 数据搬到 PostgreSQL（copy）。",
     no_args_is_help=True,
 )
 app.add_typer(store_app, name="store")
@@ -156,7 +158,8 @@ DbOpt = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="编辑数据库文件；缺省用环境变量 DRAFTER_DB，再缺省用用户数据目录下的 drafter.db。",
+        help="编辑数据库：SQLite 文件路径，或 postgresql://用户@主机:端口/库名；"
+        "缺省用环境变量 DRAFTER_DB，再缺省用用户数据目录下的 drafter.db。",
     ),
 ]
 
@@ -279,6 +282,14 @@ def write_file(path: Path, data: str | bytes, *, force: bool = False) -> None:
 def out(text: str) -> None:
     """Write to stdout exactly (no rich markup processing)."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def say_notified(store: Store, draft_ids: Sequence[int], action: str) -> None:
+    """Tell the editor who the outbox will notify of ``action`` on these drafts."""
+    import drafter
+
+    names = sorted({n for i in draft_ids for n in drafter.notify_recipients(store, i, action)})
+    out(f"将通知：{'、'.join(names)}" if names else "将通知：无（没有可通知的报送人账号）")
 
 
 def err(text: str) -> None:

@@ -62,8 +62,11 @@ def _status_lines(item: dict[str, Any]) -> list[str]:
         f"{item['headline'] or '（未成稿）'}",
         f"状态：{item['status_zh']}" + (f"，刊于 {item['issue']}" if item["issue"] else ""),
     ]
-    if item["reason"]:
+    notes = item.get("notes", [])
+    if item["reason"] and item["reason"] not in [n["body"] for n in notes]:
         lines.append(f"编辑意见：{item['reason']}")
+    for n in notes:
+        lines.append(f"编辑说明（{n['author']}，{n['created_at'][:16].replace('T', ' ')}）：{n['body']}")
     changes = drafter.format_diff(item["diff"])
     if changes:
         lines.append("编辑改动（- 机器草稿，+ 定稿）：")

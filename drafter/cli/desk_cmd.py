@@ -24,6 +24,7 @@ from drafter.cli._app import (
     model_config,
     out,
     parse_date_opt,
+    say_notified,
 )
 
 if TYPE_CHECKING:
@@ -175,9 +176,7 @@ def add_command(
     """把已采用的稿件编入草稿期（放在所属栏目的末尾）。"""
     prof = load_profile_opt(profile)
     with _open(db) as store:
-        record = drafter.add_briefs(
-            store, issue_id, drafts, profile=prof, force=force, why=why
-        )
+        record = drafter.add_briefs(store, issue_id, drafts, profile=prof, force=force, why=why)
     _show(db, prof, record)
 
 
@@ -343,4 +342,5 @@ def reopen_command(
     """重新打开已刊发的期刊（保留期号），修改后再用 issue publish 刊发。"""
     with _open(db) as store:
         record = drafter.reopen_issue(store, issue_id, why)
-    out(f"已重新打开{record.label}：{why.strip()}")
+        out(f"已重新打开{record.label}：{why.strip()}")
+        say_notified(store, record.draft_ids, "unpublished")

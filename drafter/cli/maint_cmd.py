@@ -16,7 +16,7 @@ def check_command(db: DbOpt = None) -> None:
     """检查数据库是否完好（完整性检查、引用检查）；有问题时退出码为 1，并说明怎么办。"""
     result = drafter.check_database(db)
     if result.ok:
-        out(f"数据库完好：{result.path}（完整性检查、引用检查均通过）")
+        out(f"数据库完好：{result.path}（{'、'.join(result.checked)}均通过）")
         return
     err(f"数据库有问题：{result.path}")
     for line in result.problems:

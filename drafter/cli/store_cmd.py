@@ -25,6 +25,8 @@ from drafter.cli._app import (
     out,
     parse_date_opt,
     parse_kind_opt,
+    say_notified,
+    store_app,
 )
 
 if TYPE_CHECKING:
@@ -94,6 +96,10 @@ def submit_cmd(
     model: ModelOpt = None,
     db: DbOpt = None,
     profile: ProfileOpt = None,
+    queue: Annotated[
+        bool,
+        typer.Option("--queue", help="只保存并排队，由 drafter worker（或网站进程）在后台起草。"),
+    ] = False,
 ) -> None:
     """保存一份报送材料（先落库），再起草；输出一行摘要，以稿件编号结尾。"""
     prof = load_profile_opt(profile)
@@ -101,11 +107,20 @@ def submit_cmd(
     received = parse_date_opt(date)
     with _open(db) as store:
         result = drafter.submit(
-            store, file, profile=prof, org=org, kind=org_kind, date=received, model=model
+            store,
+            file,
+            profile=prof,
+            org=org,
+            kind=org_kind,
+            date=received,
+            model=model,
+            defer=queue,
         )
     if result.earlier:
         earlier = "、".join(str(i) for i in result.earlier)
         err(f"注意：同样内容的材料此前已提交过（稿件 {earlier}），请确认不是重复报送")
+    if queue:
+        err("已排队：由 drafter worker（或网站进程）起草；用 drafter jobs 查看进度")
     if result.error is not None:
         err(f"起草失败：{result.error.message}")
         err(f"提示：材料已保存，稍后可用 drafter redraft {result.draft.id} 重新起草")
@@ -253,6 +268,10 @@ def accept_cmd(
     ] = None,
     force: ForceOpt = False,
     why: WhyOpt = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="给报送人的说明（采用修改稿时必填，随通知发给报送人）。"),
+    ] = None,
     db: DbOpt = None,
     profile: ProfileOpt = None,
 ) -> None:
@@ -260,10 +279,17 @@ def accept_cmd(
     prof = load_profile_opt(profile)
     with _open(db) as store:
         d = drafter.accept(
-            store, draft_id, expected_version=version, force=force, why=why, profile=prof
+            store,
+            draft_id,
+            expected_version=version,
+            force=force,
+            why=why,
+            profile=prof,
+            note=note,
         )
-    note = f"，强制采用，理由：{d_why}" if (d_why := (why or "").strip()) and force else ""
-    out(f"已采用稿件 {d.id}（编辑比例 {d.edit_ratio or 0:.3f}{note}）。")
+        forced = f"，强制采用，理由：{d_why}" if (d_why := (why or "").strip()) and force else ""
+        out(f"已采用稿件 {d.id}（编辑比例 {d.edit_ratio or 0:.3f}{forced}）。")
+        say_notified(store, [d.id], "accepted")
 
 
 @app.command("reject")
@@ -275,7 +301,8 @@ def reject_cmd(
     """退回稿件，并记录理由。"""
     with _open(db) as store:
         d = drafter.reject(store, draft_id, why)
-    out(f"已退回稿件 {d.id}：{why.strip()}")
+        out(f"已退回稿件 {d.id}：{why.strip()}")
+        say_notified(store, [d.id], "rejected")
 
 
 @app.command("redraft")
@@ -339,18 +366,6 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None)
             }
         )
         return
-    names = {
-        "submitted": "提交材料",
-        "drafted": "起草",
-        "redrafted": "重新起草",
-        "draft_failed": "起草失败",
-        "revised": "编辑修改",
-        "accepted": "采用",
-        "rejected": "退回",
-        "published": "刊发",
-        "unpublished": "撤回刊发",
-        "corrected": "更正",
-    }
     out(f"稿件 {d.id}（{d.status_zh}，版本 {d.version}）")
     for e in events:
         note = ""
@@ -366,7 +381,7 @@ def log_cmd(draft_id: IdArg, fmt: FormatOpt = TextOrJson.text, db: DbOpt = None)
             note = f"：{_correction(e.detail)}"
         elif e.kind == "published":
             note = f"：{e.detail.get('year')}年第{e.detail.get('number')}期"
-        out(f"{e.created_at}  {e.actor or ''}  {names.get(e.kind, e.kind)}{note}")
+        out(f"{e.created_at}  {e.actor or ''}  {e.kind_zh}{note}")
         if e.kind == "revised":
             rev = revisions.get(int(e.detail.get("revision", 0)))
             if rev is not None:
@@ -459,3 +474,18 @@ def export_evals_cmd(
     with _open(db, create=False) as store:
         written = drafter.export_evals(store, out_dir, since=since)
     out(f"已导出 {len(written)} 个评测用例到 {out_dir}")
+
+
+@store_app.command("copy")
+def copy_cmd(
+    source: Annotated[str, typer.Argument(help="源数据库：SQLite 文件路径或 postgresql:// 地址。")],
+    target: Annotated[
+        str, typer.Argument(help="目标数据库（须为空），例如 postgresql://用户@主机:端口/库名。")
+    ],
+) -> None:
+    """把整个数据库原样复制到一个新的空数据库（如从 SQLite 文件迁到 PostgreSQL），编号不变。"""
+    result = drafter.copy_store(source, target)
+    for table, rows in result.rows.items():
+        out(f"  {table}：{rows} 行")
+    out(f"已复制 {result.total} 行（{len(result.rows)} 张表）：{result.source} → {result.target}")
+    out("之后请用 --db 或环境变量 DRAFTER_DB 指向新数据库；源数据库保持不变，可留作备份。")

@@ -1,4 +1,4 @@
-"""The newsroom's commands: ``serve`` and ``user add/list/disable/passwd``.
+"""The newsroom's commands: ``serve`` and ``user add/list/disable/enable/orgs/passwd``.
 
 The web package (Starlette, Jinja2, uvicorn) is imported inside ``serve`` only, so
 ``drafter --help`` and ``drafter lint`` never load it.
@@ -15,7 +15,20 @@ from typing import Annotated
 import typer
 
 import drafter
-from drafter.cli._app import DbOpt, ProfileOpt, app, err, load_profile_opt, out
+from drafter.cli._app import (
+    ApiKeyEnvOpt,
+    BaseUrlOpt,
+    DbOpt,
+    MethodOpt,
+    ModelOpt,
+    ProfileOpt,
+    TimeoutOpt,
+    app,
+    err,
+    load_profile_opt,
+    model_config,
+    out,
+)
 
 user_app = typer.Typer(help="管理编辑部网站的账号（报送人、编辑、管理员）。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -80,6 +93,26 @@ def user_disable(name: NameArg, db: DbOpt = None) -> None:
     out(f"已停用账号 {name}")
 
 
+@user_app.command("enable")
+def user_enable(name: NameArg, db: DbOpt = None) -> None:
+    """重新启用已停用的账号（沿用原密码）。"""
+    with drafter.Store.open(db) as store:
+        drafter.enable_account(store, name)
+    out(f"已启用账号 {name}")
+
+
+@user_app.command("orgs")
+def user_orgs(
+    name: NameArg,
+    orgs: Annotated[list[str], typer.Argument(help="报送人的全部所属单位（替换原有单位）。")],
+    db: DbOpt = None,
+) -> None:
+    """改报送人的所属单位：drafter user orgs 张三 北京抗癌协会 北京市医学会"""
+    with drafter.Store.open(db) as store:
+        account = drafter.set_orgs(store, name, orgs)
+    out(f"{account.name} 的所属单位：{'、'.join(account.orgs)}")
+
+
 @user_app.command("passwd")
 def user_passwd(name: NameArg, password_stdin: PasswordStdinOpt = False, db: DbOpt = None) -> None:
     """为账号设置新密码（其所有登录随之失效）。"""
@@ -101,8 +134,25 @@ def serve_cmd(
     https: Annotated[
         bool, typer.Option("--https", help="站点经 https 反向代理访问：Cookie 加 Secure。")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            max=64,
+            help="网站进程内起草几路；缺省 SQLite 为 1，PostgreSQL 为 0（另行运行 drafter worker）。",
+        ),
+    ] = None,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="网站进程内不起草（由 drafter worker 进程起草）。")
+    ] = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_env: ApiKeyEnvOpt = None,
+    method: MethodOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
-    """启动编辑部网站（报送、审稿、组刊）。"""
+    """启动编辑部网站（报送、审稿、组刊）。报送的材料先保存，再由起草进程在后台起草。"""
     import logging
 
     import uvicorn
@@ -111,6 +161,15 @@ def serve_cmd(
     from drafter.web.demo import seed_demo
 
     prof = load_profile_opt(profile)
+    # The model submissions are drafted with (--model, else DRAFTER_MODEL, else the profile's).
+    config = model_config(
+        prof,
+        model=model,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        method=method,
+        timeout=timeout,
+    )
     tmp: tempfile.TemporaryDirectory[str] | None = None
     if demo:
         tmp = tempfile.TemporaryDirectory(prefix="drafter-demo-")
@@ -123,11 +182,11 @@ def serve_cmd(
             out(f"  {a.role:<12} 账号 {a.name:<8} 密码 {a.password}{orgs}")
     else:
         with drafter.Store.open(db) as store:
-            path = store.path
+            path, where = store.path, store.location  # location: shown, never a password
             if not drafter.list_accounts(store):
                 err("还没有账号：先用 drafter user add 新建一个编辑账号，例如")
                 err("  drafter user add bianji --role editor")
-        out(f"编辑部网站：http://{host}:{port}/ （数据库 {path}）")
+        out(f"编辑部网站：http://{host}:{port}/ （数据库 {where}）")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # Load the offline engine (jieba's dictionary, ~1 s) now, not in the first submit.
     drafter.draft(
@@ -137,7 +196,13 @@ def serve_cmd(
     )
     try:
         uvicorn.run(
-            create_app(path, profile=prof, secure=https),
+            create_app(
+                path,
+                profile=prof,
+                secure=https,
+                workers=0 if no_worker else workers,
+                worker_settings=drafter.WorkerSettings(config=config, profile=prof),
+            ),
             host=host,
             port=port,
             log_level="info",

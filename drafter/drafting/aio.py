@@ -7,22 +7,29 @@ client (:class:`~drafter.drafting.backend.AsyncChainBackend`); a backend without
 ``a``-prefixed steps (a :class:`~drafter.testing.ScriptedBackend`) runs in a thread.
 
 :func:`adraft_many` starts every report at once and lets at most ``jobs`` model calls
-be in flight (a :class:`CallGate`, the provider's concurrency). A free slot goes to
-the brief furthest along (a repair before a first draft, a first draft before a
-facts call), so a started brief finishes instead of waiting behind new ones: the
-batch's wall time approaches calls ÷ jobs × latency.
+be in flight (a :class:`~drafter.drafting.schedule.CallGate`, the provider's
+concurrency). A free slot goes to the call with the longest expected chain behind it
+(:func:`~drafter.drafting.schedule.call_priority`: facts, then first drafts, then
+repairs), so the repairs fill the batch's last slots: the batch's wall time
+approaches calls ÷ jobs × latency.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
-from collections.abc import Callable, Generator, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from drafter.drafting.backend import AsyncChainBackend, ModelBackend
-from drafter.drafting.pipeline import _Call, _draft_offline, _draft_steps, _resolve_config
+from drafter.drafting.pipeline import _draft_offline, _draft_steps, _resolve_config
+from drafter.drafting.schedule import (
+    CallGate,
+    Steps,
+    advance,
+    call_priority,
+    spare_threads,
+    wire_slot,
+)
 from drafter.profile import Profile, load_profile
 from drafter.schemas import Brief, Report
 
@@ -31,36 +38,6 @@ if TYPE_CHECKING:
     from drafter.model.config import ModelConfig
 
 __all__ = ["CallGate", "adraft", "adraft_many"]
-
-
-class CallGate:
-    """At most ``slots`` calls at once; a free slot goes to the lowest ``priority``."""
-
-    def __init__(self, slots: int) -> None:
-        self.free = max(1, slots)
-        self._waiting: list[tuple[tuple[int, ...], int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    async def acquire(self, priority: tuple[int, ...]) -> None:
-        if self.free > 0 and not self._waiting:
-            self.free -= 1
-            return
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (priority, next(self._order), fut))
-        try:
-            await fut
-        except asyncio.CancelledError:
-            if fut.done() and not fut.cancelled():
-                self.release()  # the slot was handed over as we were cancelled
-            raise
-
-    def release(self) -> None:
-        while self._waiting:
-            _, _, fut = heapq.heappop(self._waiting)
-            if not fut.done():
-                fut.set_result(None)  # the slot passes straight to the waiter
-                return
-        self.free += 1
 
 
 async def adraft(
@@ -99,48 +76,55 @@ async def adraft(
         return await _drive(steps, backend, gate, rank)
 
 
-async def _drive(
-    steps: Generator[_Call, Any, Brief], backend: Any, gate: CallGate | None, rank: int
-) -> Brief:
-    """Make each call the pipeline yields, through the gate; return its brief."""
-    call = next(steps)
-    for done in itertools.count():
-        step, args = call
-        method = getattr(backend, "a" + step, None)
-        if gate is not None:
-            await gate.acquire((-done, rank))
+async def _drive(steps: Steps, backend: Any, gate: CallGate | None, rank: int) -> Brief:
+    """Make each model call the pipeline yields, through the gate; return its brief.
+
+    Starting the pipeline and resuming it (the gates: lint, guard, ~10–20 ms of CPU)
+    run off the loop, so meanwhile the brief that got the slot sends its request.
+    """
+    wired = bool(getattr(backend, "slots_at_transport", False))
+    first = gate.prepare if gate is not None and wired and gate.prepare else gate
+    if first is None:
+        nxt = await asyncio.to_thread(advance, steps, backend)
+    else:
+        # Reports start (count tokens, find dates) a few at a time, in input order: all
+        # at once, their CPU would hold back the first requests.
+        await first.acquire(call_priority("prose", rank))
         try:
-            if method is not None:
-                result = await method(*args)
+            nxt = await asyncio.to_thread(advance, steps, backend)
+        finally:
+            first.release()
+    while not isinstance(nxt, Brief):
+        step, args = nxt
+        method = getattr(backend, "a" + step, None)
+        priority = call_priority(step, rank)
+        # Where the transport takes the slot (on the wire only), this call waits here
+        # for the wider gate that bounds the calls being built and parsed.
+        at_wire = gate is not None and gate.prepare is not None and method is not None
+        at_wire = at_wire and wired
+        outer = (gate.prepare if at_wire else gate) if gate is not None else None
+        if outer is not None:
+            await outer.acquire(priority)
+        value: Any = None
+        error: BaseException | None = None
+        try:
+            if method is not None and at_wire:
+                from drafter.model.transport import model_slot
+
+                assert gate is not None
+                with model_slot(wire_slot(gate, priority)):
+                    value = await method(*args)
+            elif method is not None:
+                value = await method(*args)
             else:
-                result = await asyncio.to_thread(getattr(backend, step), *args)
+                value = await asyncio.to_thread(getattr(backend, step), *args)
         except Exception as exc:
-            if gate is not None:
-                gate.release()
-            try:
-                call = steps.throw(exc)
-            except StopIteration as stop:
-                return cast(Brief, stop.value)
-            continue
-        if gate is None:
-            nxt = _send(steps, result)
-        else:
-            gate.release()
-            # The gates (lint, guard: ~10–20 ms of CPU) run off the loop, so the brief
-            # that got the slot sends its request meanwhile.
-            nxt = await asyncio.to_thread(_send, steps, result)
-        if isinstance(nxt, Brief):
-            return nxt
-        call = nxt
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _send(steps: Generator[_Call, Any, Brief], result: Any) -> _Call | Brief:
-    """The pipeline's next call, or its brief (a future cannot carry StopIteration)."""
-    try:
-        return steps.send(result)
-    except StopIteration as stop:
-        return cast(Brief, stop.value)
+            error = exc
+        finally:
+            if outer is not None:
+                outer.release()
+        nxt = await asyncio.to_thread(advance, steps, backend, value, error)
+    return nxt
 
 
 async def adraft_many(
@@ -164,7 +148,7 @@ async def adraft_many(
         config = config or _resolve_config(model, profile)
         if not config.is_offline:
             backend = AsyncChainBackend(config)
-    gate = CallGate(jobs)
+    gate = CallGate(jobs, prepare=jobs + spare_threads(jobs))
     items = [BatchItem(source=r.source_path or r.id, report=r) for r in reports]
 
     async def one(rank: int, item: BatchItem) -> None:

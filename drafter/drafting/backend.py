@@ -75,16 +75,24 @@ class ChainBackend:
         self.config = config
         self.chat_model = chat_model
         self.model_name: str | None = config.model
+        # Its requests go through drafter's bounded HTTP client, which takes the
+        # scheduler's slot (transport.model_slot) only while a request is on the wire.
+        self.slots_at_transport = chat_model is None
 
-    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
-        """The report's facts: from the model, or for a short report found locally.
+    def answers_locally(self, step: str, report: Report) -> bool:
+        """Whether ``step`` needs no model call: the facts of a short report.
 
         A report under ``config.facts_min_tokens`` goes whole into the prose prompt, so
         a facts call would only repeat it; its dates are found by :mod:`drafter.text`.
+        The schedulers give such a step no model slot.
         """
         from drafter.model.tokens import count_tokens
 
-        if count_tokens(report.text) < self.config.facts_min_tokens:
+        return step == "facts" and count_tokens(report.text) < self.config.facts_min_tokens
+
+    def facts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
+        """The report's facts: from the model, or for a short report found locally."""
+        if self.answers_locally("facts", report):
             return local_facts(report), TokenUsage(), 0
         from drafter.model.chains import extract_facts
 
@@ -132,9 +140,8 @@ class AsyncChainBackend(ChainBackend):
 
     async def afacts(self, report: Report, profile: Profile) -> tuple[Facts, TokenUsage, int]:
         from drafter.model.chains import aextract_facts
-        from drafter.model.tokens import count_tokens
 
-        if count_tokens(report.text) < self.config.facts_min_tokens:
+        if self.answers_locally("facts", report):
             return local_facts(report), TokenUsage(), 0
         facts, stats = await aextract_facts(
             report, self.config, profile=profile, chat_model=self.chat_model

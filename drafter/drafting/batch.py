@@ -1,7 +1,8 @@
 """Drafting many reports at once: concurrent, isolated, resumable.
 
-:func:`draft_many` drafts a list of reports on a thread pool (model calls are I/O-bound;
-the offline engine holds nothing across calls), one failure never stopping the others.
+:func:`draft_many` drafts a list of reports on threads, at most ``jobs`` model calls at
+once, scheduled call by call (:mod:`drafter.drafting.schedule`), optionally over several
+processes (:mod:`drafter.drafting.procs`); one failure never stops the others.
 :func:`draft_files` adds the file side: expand a directory or glob, load each report,
 skip those whose output already exists for the same report id, and write each brief as
 ``NAME.md`` plus a ``NAME.json`` sidecar (the full Brief, with its ``source_id``) as
@@ -13,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
+import queue
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -99,38 +101,100 @@ def draft_many(
     backend: ModelBackend | None = None,
     examples: Sequence[Brief] | None = None,
     on_result: Callable[[BatchItem], None] | None = None,
+    processes: int = 1,
 ) -> list[BatchItem]:
-    """Draft ``reports`` on ``jobs`` threads; results in input order.
+    """Draft ``reports`` with at most ``jobs`` model calls at once; results in input order.
 
     The model configuration is resolved once, before any work starts, so a bad
     configuration fails the whole batch (:class:`~drafter.errors.ConfigError`) rather
     than every item. After that, an error drafting one report is recorded on its
     item and the others go on. ``on_result`` is called in the calling thread as each
     item finishes (progress display, writing files).
+
+    Model calls are scheduled one by one (:func:`~drafter.drafting.schedule.run_threads`:
+    first drafts before repairs), not one report per thread. ``processes`` > 1 splits
+    the work over that many worker processes sharing the ``jobs`` slots
+    (:mod:`drafter.drafting.procs`), for when one interpreter's CPU is the limit; it
+    needs a model ``config`` (no custom ``backend``).
     """
-    from drafter.drafting.pipeline import draft
+    from drafter.drafting.pipeline import _draft_steps
 
     profile = profile or load_profile()
     if backend is None and config is None:
         from drafter.model.config import ModelConfig
 
         config = ModelConfig.resolve(model=model, profile=profile)
-
-    def one(report: Report) -> Brief:
-        return draft(
-            report,
-            profile=profile,
-            config=config,
-            max_repairs=max_repairs,
-            backend=backend,
-            examples=examples,
-        )
-
     items = [BatchItem(source=r.source_path or r.id, report=r) for r in reports]
+    offline = backend is None and config is not None and config.is_offline
+    if processes > 1 and not offline and items:
+        from drafter.drafting.procs import draft_in_processes
+
+        if backend is not None or config is None:
+            raise InputError(
+                "多进程起草只支持模型配置，不支持自定义后端", hint="去掉 processes 参数再试"
+            )
+        return draft_in_processes(
+            items, processes=processes, jobs=jobs, profile=profile, config=config,
+            max_repairs=max_repairs, examples=examples, on_result=on_result,
+        )  # fmt: skip
+    if offline or not items:
+        return _draft_offline_many(items, jobs, profile, config, on_result)
+
+    from drafter.drafting.backend import ChainBackend
+    from drafter.drafting.schedule import run_threads
+    from drafter.model.transport import deadline_context
+
+    if max_repairs is None and config is not None:
+        max_repairs = config.max_repairs
+    if backend is None:
+        assert config is not None
+        backend = ChainBackend(config)
+    chain = backend
+    repairs = profile.model.max_repairs if max_repairs is None else max(0, max_repairs)
+    limit = config.deadline if config is not None else None
+    shots = examples or ()
+
+    def start(i: int) -> tuple[Any, Any]:
+        report = items[i].report
+        assert report is not None
+        steps = _draft_steps(report, profile, chain.model_name, shots, repairs)
+        return steps, deadline_context(limit)
+
+    order = iter(range(len(items)))
+    done: queue.SimpleQueue[tuple[int, Brief | None, BaseException | None]] = queue.SimpleQueue()
+    run = run_threads(lambda: next(order, None), start, chain, jobs, lambda *r: done.put(r))
+    try:
+        for _ in items:
+            i, brief, error = done.get()
+            item = items[i]
+            if error is not None:  # isolation: one bad report never stops the batch
+                _record_failure(item, error)
+            item.brief = brief
+            if on_result is not None:
+                on_result(item)
+    except BaseException:
+        # Ctrl-C: start no new call; what on_result already saw (and wrote) stays.
+        run.stop()
+        raise
+    return items
+
+
+def _draft_offline_many(
+    items: list[BatchItem],
+    jobs: int,
+    profile: Profile,
+    config: ModelConfig | None,
+    on_result: Callable[[BatchItem], None] | None,
+) -> list[BatchItem]:
+    """The offline engine on a thread pool, one report per task."""
+    from drafter.drafting.pipeline import draft
+
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="draft")
     try:
         futures: dict[Future[Brief], BatchItem] = {
-            pool.submit(one, item.report): item for item in items if item.report is not None
+            pool.submit(draft, item.report, profile=profile, config=config): item
+            for item in items
+            if item.report is not None
         }
         for fut in as_completed(futures):
             item = futures[fut]
@@ -141,8 +205,6 @@ def draft_many(
             if on_result is not None:
                 on_result(item)
     except BaseException:
-        # Ctrl-C: drop the queued reports instead of drafting them all first; what
-        # on_result already saw (and wrote) stays.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)

@@ -27,7 +27,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx2
@@ -36,10 +36,13 @@ __all__ = [
     "FAULT_HEADER",
     "MAX_RESPONSE_BYTES",
     "Deadline",
+    "Slot",
     "bounded_async_http_client",
     "bounded_http_client",
     "current_deadline",
     "deadline",
+    "deadline_context",
+    "model_slot",
 ]
 
 # Far above any real answer (max_tokens 8192 of escaped Chinese is about 150 KB).
@@ -89,6 +92,39 @@ def deadline(seconds: float | None) -> Iterator[Deadline | None]:
         yield limit
     finally:
         _DEADLINE.reset(token)
+
+
+class Slot(Protocol):
+    """A scheduler's grant to put one request on the wire (the provider's concurrency)."""
+
+    def acquire(self) -> None: ...
+
+    async def aacquire(self) -> None: ...
+
+    def release(self) -> None: ...
+
+
+_SLOT: contextvars.ContextVar[Slot | None] = contextvars.ContextVar("drafter_slot", default=None)
+
+
+@contextlib.contextmanager
+def model_slot(slot: Slot | None) -> Iterator[None]:
+    """Make each request sent inside wait for ``slot``, held only while the request is
+    on the wire: building it and parsing its answer (CPU) happen outside, so a freed
+    slot goes straight to a request that is ready. Response-cache hits never wait."""
+    token = _SLOT.set(slot)
+    try:
+        yield
+    finally:
+        _SLOT.reset(token)
+
+
+def deadline_context(seconds: float | None) -> contextvars.Context:
+    """A copy of the current context with its own limit of ``seconds`` in force: for one
+    brief whose calls run on whichever thread is free (``context.run(call)``)."""
+    context = contextvars.copy_context()
+    context.run(_DEADLINE.set, None if seconds is None else Deadline(seconds))
+    return context
 
 
 def current_deadline() -> Deadline | None:
@@ -155,23 +191,32 @@ def _client_class() -> type[Any]:
             self, request: httpx2.Request, *, stream: bool = False, **kwargs: Any
         ) -> httpx2.Response:
             limit = current_deadline()
-            if limit is not None:
-                if limit.remaining <= 0:
-                    return _fault(request, 422, "deadline")
-                limit.start()
-                limit.requests += 1
-                _capped_timeouts(request, limit.remaining)
+            if limit is not None and limit.remaining <= 0:
+                return _fault(request, 422, "deadline")
+            slot = _SLOT.get()
+            if slot is not None:
+                slot.acquire()
             try:
-                response = super().send(request, stream=True, **kwargs)
+                if limit is not None:
+                    if limit.remaining <= 0:  # spent waiting for the slot
+                        return _fault(request, 422, "deadline")
+                    limit.start()
+                    limit.requests += 1
+                    _capped_timeouts(request, limit.remaining)
                 try:
-                    data = _read_bounded(response)
-                finally:
-                    response.close()
-            except httpx2.TimeoutException:
-                if limit is not None and limit.remaining <= 0.05:
-                    # Out of time: a retry could not finish either, so none is made.
-                    return _fault(request, 422, "deadline")
-                raise
+                    response = super().send(request, stream=True, **kwargs)
+                    try:
+                        data = _read_bounded(response)
+                    finally:
+                        response.close()
+                except httpx2.TimeoutException:
+                    if limit is not None and limit.remaining <= 0.05:
+                        # Out of time: a retry could not finish either, so none is made.
+                        return _fault(request, 422, "deadline")
+                    raise
+            finally:
+                if slot is not None:
+                    slot.release()
             return _settle(request, response, data)
 
     return BoundedClient
@@ -189,22 +234,31 @@ def _async_client_class() -> type[Any]:
             self, request: httpx2.Request, *, stream: bool = False, **kwargs: Any
         ) -> httpx2.Response:
             limit = current_deadline()
-            if limit is not None:
-                if limit.remaining <= 0:
-                    return _fault(request, 422, "deadline")
-                limit.start()
-                limit.requests += 1
-                _capped_timeouts(request, limit.remaining)
+            if limit is not None and limit.remaining <= 0:
+                return _fault(request, 422, "deadline")
+            slot = _SLOT.get()
+            if slot is not None:
+                await slot.aacquire()
             try:
-                response = await super().send(request, stream=True, **kwargs)
+                if limit is not None:
+                    if limit.remaining <= 0:
+                        return _fault(request, 422, "deadline")
+                    limit.start()
+                    limit.requests += 1
+                    _capped_timeouts(request, limit.remaining)
                 try:
-                    data = await _aread_bounded(response)
-                finally:
-                    await response.aclose()
-            except httpx2.TimeoutException:
-                if limit is not None and limit.remaining <= 0.05:
-                    return _fault(request, 422, "deadline")
-                raise
+                    response = await super().send(request, stream=True, **kwargs)
+                    try:
+                        data = await _aread_bounded(response)
+                    finally:
+                        await response.aclose()
+                except httpx2.TimeoutException:
+                    if limit is not None and limit.remaining <= 0.05:
+                        return _fault(request, 422, "deadline")
+                    raise
+            finally:
+                if slot is not None:
+                    slot.release()
             return _settle(request, response, data)
 
     return BoundedAsyncClient

@@ -1,6 +1,6 @@
 """The editorial database's reads: drafts, reports, revisions, events, accepted briefs.
 
-:class:`Reader` adds the queries to :class:`~drafter.store._connection.Database`; each
+:class:`Reader` adds the queries to :class:`~drafter.store._database.Database`; each
 returns the typed rows of :mod:`drafter.store.records`. Writes are
 :class:`drafter.store.database.Store`'s.
 """
@@ -13,7 +13,8 @@ from typing import Any
 
 from drafter.errors import NotFoundError
 from drafter.schemas import Brief, Report
-from drafter.store._connection import Database
+from drafter.store._connection import in_list
+from drafter.store._database import Database
 from drafter.store.records import (
     AcceptedBrief,
     DraftRecord,
@@ -37,7 +38,7 @@ class Reader(Database):
     """The queries of the editorial database (no writes)."""
 
     def get_draft(self, draft_id: int) -> DraftRecord:
-        rows = self._query(_DRAFT_SELECT + " WHERE d.id = ?", (draft_id,))
+        rows = self._query(_DRAFT_SELECT + " WHERE d.id = :id", {"id": draft_id})
         if not rows:
             raise NotFoundError(
                 f"没有编号为 {draft_id} 的稿件",
@@ -57,16 +58,15 @@ class Reader(Database):
         """Drafts in id order; optionally only some statuses, one org kind, or those
         created at or after ``since`` (a UTC ISO timestamp)."""
         where: list[str] = []
-        params: list[Any] = []
+        params: dict[str, Any] = {}
         if kind:
-            where.append("r.kind = ?")
-            params.append(kind)
+            where.append("r.kind = :kind")
+            params["kind"] = kind
         if statuses:
-            where.append(f"d.status IN ({', '.join('?' for _ in statuses)})")
-            params.extend(statuses)
+            where.append(f"d.status IN ({in_list('status', statuses, params)})")
         if since:
-            where.append("d.created_at >= ?")
-            params.append(since)
+            where.append("d.created_at >= :since")
+            params["since"] = since
         sql = _DRAFT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"
         rows = self._query(sql, params)
         latest = self.latest_revisions() if any(r["revision_count"] for r in rows) else {}
@@ -76,13 +76,13 @@ class Reader(Database):
         """Ids of drafts whose report has this content id (the same text submitted before)."""
         rows = self._query(
             "SELECT d.id FROM drafts d JOIN reports r ON r.id = d.report_id"
-            " WHERE r.content_id = ? ORDER BY d.id",
-            (content_id,),
+            " WHERE r.content_id = :content_id ORDER BY d.id",
+            {"content_id": content_id},
         )
         return [int(r["id"]) for r in rows]
 
     def get_report(self, report_id: int) -> StoredReport:
-        rows = self._query("SELECT * FROM reports WHERE id = ?", (report_id,))
+        rows = self._query("SELECT * FROM reports WHERE id = :id", {"id": report_id})
         if not rows:
             raise NotFoundError(f"没有编号为 {report_id} 的报送材料", report_id=report_id)
         row = rows[0]
@@ -97,26 +97,29 @@ class Reader(Database):
 
     def revisions(self, draft_id: int) -> list[RevisionRecord]:
         rows = self._query(
-            "SELECT * FROM revisions WHERE draft_id = ? ORDER BY number", (draft_id,)
+            "SELECT * FROM revisions WHERE draft_id = :id ORDER BY number", {"id": draft_id}
         )
         return [revision_from_row(r) for r in rows]
 
     def latest_revisions(self, draft_ids: Sequence[int] | None = None) -> dict[int, RevisionRecord]:
         """Each revised draft's last revision, by draft id (only ``draft_ids`` when given)."""
         only = ""
+        params: dict[str, Any] = {}
         if draft_ids is not None:
             if not draft_ids:
                 return {}
-            only = f" AND v.draft_id IN ({', '.join('?' for _ in draft_ids)})"
+            only = f" AND v.draft_id IN ({in_list('draft', draft_ids, params)})"
         rows = self._query(
             "SELECT v.* FROM revisions v WHERE v.number ="
             " (SELECT MAX(number) FROM revisions w WHERE w.draft_id = v.draft_id)" + only,
-            list(draft_ids or []),
+            params,
         )
         return {r["draft_id"]: revision_from_row(r) for r in rows}
 
     def events(self, draft_id: int) -> list[EventRecord]:
-        rows = self._query("SELECT * FROM events WHERE draft_id = ? ORDER BY id", (draft_id,))
+        rows = self._query(
+            "SELECT * FROM events WHERE draft_id = :id ORDER BY id", {"id": draft_id}
+        )
         return [
             EventRecord(
                 id=r["id"],

@@ -11,23 +11,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafter.brieftext import render_brief_txt
+from drafter.brieftext import join_attribution, render_brief_txt
 from drafter.profile import Profile
+from drafter.schemas import Brief
 from drafter.store.database import Store
-from drafter.store.diff import format_diff, sentence_diff
+from drafter.store.diff import diff_blocks, format_diff, sentence_diff
 from drafter.store.feedback import parse_since
+from drafter.store.notes import list_notes
 from drafter.store.records import DraftRecord
+from drafter.text.clock import local_time
 
-__all__ = ["draft_status", "feedback_markdown", "org_feedback"]
+__all__ = ["draft_status", "feedback_markdown", "issue_label", "org_feedback"]
 
 
-def _issue_label(store: Store, issue_id: int | None) -> str | None:
+def issue_label(store: Store, issue_id: int | None) -> str | None:
+    """How a contributor names an issue: 2026年第12期（总第345期）."""
     if issue_id is None:
         return None
     from drafter.store.issues import get_issue
 
     record = get_issue(store, issue_id)
     return f"{record.year}年第{record.number}期（总第{record.total}期）"
+
+
+def _attribution(brief: Brief | None) -> str | None:
+    """How the text closes with the brief's attribution (as :func:`join_attribution` writes it)."""
+    return join_attribution("", brief.attribution) if brief and brief.attribution else None
 
 
 def _status(store: Store, d: DraftRecord) -> dict[str, Any]:
@@ -52,12 +61,22 @@ def _status(store: Store, d: DraftRecord) -> dict[str, Any]:
         "status_zh": d.status_zh,
         "headline": d.headline,
         "reason": reason,
-        "issue": _issue_label(store, d.published_issue_id),
+        "issue": issue_label(store, d.published_issue_id),
         "edit_ratio": d.edit_ratio,
         "changed": any(op["op"] != "equal" for op in diff),
         "diff": diff,
+        # The text as it reads (headline, paragraphs), the changes marked where they are.
+        "blocks": (
+            diff_blocks(d.draft_text or final_text, final_text, tail=_attribution(final))
+            if final_text
+            else []
+        ),
         "drafted_text": d.draft_text,
         "final_text": final_text,
+        "notes": [
+            {"author": n.author, "created_at": n.created_at, "body": n.body}
+            for n in list_notes(store, d.id, audience="contributor")
+        ],
     }
 
 
@@ -99,8 +118,12 @@ def feedback_markdown(data: dict[str, Any]) -> str:
         lines.append(f"- 状态：{item['status_zh']}")
         if item["issue"]:
             lines.append(f"- 刊于：{item['issue']}")
-        if item["reason"]:
+        notes = [n["body"] for n in item.get("notes", [])]
+        if item["reason"] and item["reason"] not in notes:
             lines.append(f"- 编辑意见：{item['reason']}")
+        for n in item.get("notes", []):
+            when = local_time(n["created_at"], fmt="%Y-%m-%d")  # the office's day
+            lines.append(f"- 编辑说明（{n['author']}，{when}）：{n['body']}")
         changes = format_diff(item["diff"])
         if changes:
             lines.append("- 编辑改动（- 原稿，+ 改后）：")

@@ -1,12 +1,13 @@
 """The editorial database: reports, drafts, revisions, decisions, issues and events.
 
-One :class:`Store` over one SQLite file. The access layer is deliberately narrow —
-explicit methods, plain SQL, no ORM — so a PostgreSQL store for a shared office server
-can implement the same methods later. It is built in three layers: the connection,
+One :class:`Store` over one SQLite file or PostgreSQL database. The access layer is
+deliberately narrow — explicit methods, plain SQL both engines accept, no ORM. It is
+built in three layers: the connection,
 transactions and migrations (:mod:`drafter.store._connection`), the queries
 (:mod:`drafter.store._reader`) and, here, the writes.
 
-Every write is one ``BEGIN IMMEDIATE`` transaction: a process killed at any moment
+Every write is one transaction (``BEGIN IMMEDIATE`` on SQLite; the draft's row locked
+``FOR UPDATE`` on PostgreSQL): a process killed at any moment
 leaves either the whole change or none of it. Drafts carry a ``version``; a change
 made against a stale version raises :class:`~drafter.errors.ConflictError` instead
 of overwriting another editor's work.
@@ -22,13 +23,20 @@ Draft lifecycle (``drafts.status``)::
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from drafter.errors import ConflictError, NotFoundError
 from drafter.schemas import Brief, Finding, Report
-from drafter.store._connection import DEFAULT_TIMEOUT, current_user, resolve_db_path, utc_now
+from drafter.store._connection import (
+    DEFAULT_TIMEOUT,
+    Conn,
+    Row,
+    current_user,
+    for_update,
+    resolve_db_path,
+    utc_now,
+)
 from drafter.store._reader import Reader
 from drafter.store.records import (
     DRAFTABLE,
@@ -59,7 +67,7 @@ class Store(Reader):
     # -- write primitives (inside a transaction) ---------------------------------------
     @staticmethod
     def _event(
-        conn: sqlite3.Connection,
+        conn: Conn,
         kind: str,
         *,
         draft_id: int | None,
@@ -69,29 +77,31 @@ class Store(Reader):
     ) -> None:
         conn.execute(
             "INSERT INTO events (report_id, draft_id, kind, detail_json, actor, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                report_id,
-                draft_id,
-                kind,
-                json.dumps(detail or {}, ensure_ascii=False),
-                actor or current_user(),
-                utc_now(),
-            ),
+            " VALUES (:report_id, :draft_id, :kind, :detail, :actor, :at)",
+            {
+                "report_id": report_id,
+                "draft_id": draft_id,
+                "kind": kind,
+                "detail": json.dumps(detail or {}, ensure_ascii=False),
+                "actor": actor or current_user(),
+                "at": utc_now(),
+            },
         )
 
     def _claim(
         self,
-        conn: sqlite3.Connection,
+        conn: Conn,
         draft_id: int,
         expected_version: int | None,
         allowed: Sequence[DraftStatus],
         action: str,
-    ) -> sqlite3.Row:
-        """Check a draft is in an allowed state at the expected version (inside a txn)."""
-        row: sqlite3.Row | None = conn.execute(
-            "SELECT id, report_id, status, version, published_issue_id FROM drafts WHERE id = ?",
-            (draft_id,),
+    ) -> Row:
+        """Check a draft is in an allowed state at the expected version (inside a txn);
+        on PostgreSQL its row stays locked until the transaction ends."""
+        row = conn.execute(
+            "SELECT id, report_id, status, version, published_issue_id FROM drafts"
+            " WHERE id = :id" + for_update(conn),
+            {"id": draft_id},
         ).fetchone()
         if row is None:
             raise NotFoundError(
@@ -118,13 +128,14 @@ class Store(Reader):
 
     @staticmethod
     def _bump(
-        conn: sqlite3.Connection, draft_id: int, version: int, sets: str, params: Sequence[Any]
+        conn: Conn, draft_id: int, version: int, sets: str, params: Mapping[str, Any]
     ) -> None:
-        # The version in WHERE keeps the check correct on servers without our write lock.
+        """``UPDATE drafts SET {sets}`` (``:name`` parameters from ``params``) at ``version``."""
+        # The version in WHERE keeps the check correct even without a row lock.
         cur = conn.execute(
-            f"UPDATE drafts SET {sets}, version = version + 1, updated_at = ?"
-            " WHERE id = ? AND version = ?",
-            (*params, utc_now(), draft_id, version),
+            f"UPDATE drafts SET {sets}, version = version + 1, updated_at = :_updated_at"
+            " WHERE id = :_draft_id AND version = :_version",
+            {**params, "_updated_at": utc_now(), "_draft_id": draft_id, "_version": version},
         )
         if cur.rowcount != 1:
             raise ConflictError(
@@ -135,36 +146,48 @@ class Store(Reader):
 
     # -- writes ----------------------------------------------------------------------
     def submit(
-        self, report: Report, *, original: bytes | None = None, actor: str | None = None
+        self,
+        report: Report,
+        *,
+        original: bytes | None = None,
+        actor: str | None = None,
+        also: Callable[[Conn, int], object] | None = None,
     ) -> DraftRecord:
-        """Store a report and an empty draft for it (status 'submitted'), atomically."""
+        """Store a report and an empty draft for it (status 'submitted'), atomically.
+
+        ``also(conn, draft_id)`` runs in the same transaction (queuing its drafting job),
+        so a crash never leaves a submission without it.
+        """
         with self.transaction() as conn:
-            cur = conn.execute(
+            now = utc_now()
+            new_report = conn.execute(
                 "INSERT INTO reports (content_id, org, org_short, kind, title, source_path,"
                 " encoding, original, text, report_json, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    report.id,
-                    report.org,
-                    report.org_short,
-                    report.kind,
-                    report.title,
-                    report.source_path,
-                    report.encoding,
-                    original,
-                    report.text,
-                    report.model_dump_json(),
-                    utc_now(),
-                ),
-            )
-            report_id = int(cur.lastrowid or 0)
-            now = utc_now()
-            cur = conn.execute(
+                " VALUES (:content_id, :org, :org_short, :kind, :title, :source_path,"
+                " :encoding, :original, :text, :report_json, :at) RETURNING id",
+                {
+                    "content_id": report.id,
+                    "org": report.org,
+                    "org_short": report.org_short,
+                    "kind": report.kind,
+                    "title": report.title,
+                    "source_path": report.source_path,
+                    "encoding": report.encoding,
+                    "original": original,
+                    "text": report.text,
+                    "report_json": report.model_dump_json(),
+                    "at": now,
+                },
+            ).fetchone()
+            assert new_report is not None
+            report_id = int(new_report["id"])
+            new_draft = conn.execute(
                 "INSERT INTO drafts (report_id, status, created_at, updated_at)"
-                " VALUES (?, 'submitted', ?, ?)",
-                (report_id, now, now),
-            )
-            draft_id = int(cur.lastrowid or 0)
+                " VALUES (:report_id, 'submitted', :at, :at) RETURNING id",
+                {"report_id": report_id, "at": now},
+            ).fetchone()
+            assert new_draft is not None
+            draft_id = int(new_draft["id"])
             self._event(
                 conn,
                 "submitted",
@@ -173,6 +196,8 @@ class Store(Reader):
                 detail={"org": report.org, "kind": report.kind, "source": report.source_path},
                 actor=actor,
             )
+            if also is not None:
+                also(conn, draft_id)
         return self.get_draft(draft_id)
 
     def save_draft(
@@ -190,30 +215,33 @@ class Store(Reader):
         prov = brief.provenance
         with self.transaction() as conn:
             row = self._claim(conn, draft_id, expected_version, DRAFTABLE, "起草")
-            previous = conn.execute(
-                "SELECT brief_json FROM drafts WHERE id = ?", (draft_id,)
-            ).fetchone()["brief_json"]
+            prev = conn.execute(
+                "SELECT brief_json FROM drafts WHERE id = :id", {"id": draft_id}
+            ).fetchone()
+            previous = prev["brief_json"] if prev is not None else None
             self._bump(
                 conn,
                 draft_id,
                 row["version"],
-                "status = 'drafted', engine = ?, model = ?, prompt_id = ?, prompt_version = ?,"
-                " prompt_tokens = ?, completion_tokens = ?, brief_json = ?, draft_text = ?,"
-                " findings_json = ?, error_count = ?, warning_count = ?, failure = NULL,"
+                "status = 'drafted', engine = :engine, model = :model, prompt_id = :prompt_id,"
+                " prompt_version = :prompt_version, prompt_tokens = :prompt_tokens,"
+                " completion_tokens = :completion_tokens, brief_json = :brief_json,"
+                " draft_text = :draft_text, findings_json = :findings_json,"
+                " error_count = :errors, warning_count = :warnings, failure = NULL,"
                 " edit_ratio = NULL",
-                (
-                    prov.engine,
-                    prov.model,
-                    prov.prompt_id,
-                    prov.prompt_version,
-                    prov.usage.prompt_tokens,
-                    prov.usage.completion_tokens,
-                    brief.model_dump_json(),
-                    text,
-                    findings_to_json(brief.findings),
-                    errors,
-                    warnings,
-                ),
+                {
+                    "engine": prov.engine,
+                    "model": prov.model,
+                    "prompt_id": prov.prompt_id,
+                    "prompt_version": prov.prompt_version,
+                    "prompt_tokens": prov.usage.prompt_tokens,
+                    "completion_tokens": prov.usage.completion_tokens,
+                    "brief_json": brief.model_dump_json(),
+                    "draft_text": text,
+                    "findings_json": findings_to_json(brief.findings),
+                    "errors": errors,
+                    "warnings": warnings,
+                },
             )
             detail: dict[str, Any] = {
                 "engine": prov.engine,
@@ -241,7 +269,13 @@ class Store(Reader):
         """Drafting failed: the report stays; ``redraft`` can try again."""
         with self.transaction() as conn:
             row = self._claim(conn, draft_id, expected_version, DRAFTABLE, "记录失败")
-            self._bump(conn, draft_id, row["version"], "status = 'failed', failure = ?", (reason,))
+            self._bump(
+                conn,
+                draft_id,
+                row["version"],
+                "status = 'failed', failure = :failure",
+                {"failure": reason},
+            )
             self._event(
                 conn,
                 "draft_failed",
@@ -272,32 +306,38 @@ class Store(Reader):
         editor = actor or current_user()
         with self.transaction() as conn:
             row = self._claim(conn, draft_id, expected_version, EDITABLE, "修改")
-            number = int(
-                conn.execute(
-                    "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE draft_id = ?",
-                    (draft_id,),
-                ).fetchone()[0]
+            # The draft's row is claimed first: a concurrent revision waits on it (or
+            # fails its version check) before it can take the same number.
+            self._bump(
+                conn,
+                draft_id,
+                row["version"],
+                "status = 'revised', edit_ratio = :edit_ratio",
+                {"edit_ratio": edit_ratio},
             )
-            cur = conn.execute(
+            next_row = conn.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 AS number FROM revisions WHERE draft_id = :id",
+                {"id": draft_id},
+            ).fetchone()
+            number = int(next_row["number"]) if next_row is not None else 1
+            new = conn.execute(
                 "INSERT INTO revisions (draft_id, number, brief_json, text, diff_json,"
                 " findings_json, edit_ratio, editor, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft_id,
-                    number,
-                    brief.model_dump_json(),
-                    text,
-                    json.dumps(diff, ensure_ascii=False),
-                    findings_to_json(findings),
-                    edit_ratio,
-                    editor,
-                    utc_now(),
-                ),
-            )
-            revision_id = int(cur.lastrowid or 0)
-            self._bump(
-                conn, draft_id, row["version"], "status = 'revised', edit_ratio = ?", (edit_ratio,)
-            )
+                " VALUES (:draft_id, :number, :brief_json, :text, :diff_json,"
+                " :findings_json, :edit_ratio, :editor, :at) RETURNING *",
+                {
+                    "draft_id": draft_id,
+                    "number": number,
+                    "brief_json": brief.model_dump_json(),
+                    "text": text,
+                    "diff_json": json.dumps(diff, ensure_ascii=False),
+                    "findings_json": findings_to_json(findings),
+                    "edit_ratio": edit_ratio,
+                    "editor": editor,
+                    "at": utc_now(),
+                },
+            ).fetchone()
+            assert new is not None
             self._event(
                 conn,
                 "revised",
@@ -312,7 +352,6 @@ class Store(Reader):
                 },
                 actor=editor,
             )
-            new = conn.execute("SELECT * FROM revisions WHERE id = ?", (revision_id,)).fetchone()
         return revision_from_row(new)
 
     def decide(
@@ -340,15 +379,22 @@ class Store(Reader):
                     conn,
                     draft_id,
                     row["version"],
-                    "status = 'accepted', edit_ratio = ?",
-                    (edit_ratio,),
+                    "status = 'accepted', edit_ratio = :edit_ratio",
+                    {"edit_ratio": edit_ratio},
                 )
             else:
-                self._bump(conn, draft_id, row["version"], "status = 'rejected'", ())
+                self._bump(conn, draft_id, row["version"], "status = 'rejected'", {})
             conn.execute(
                 "INSERT INTO decisions (draft_id, decision, reason, draft_version, editor, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (draft_id, decision, reason, row["version"], editor, utc_now()),
+                " VALUES (:draft_id, :decision, :reason, :version, :editor, :at)",
+                {
+                    "draft_id": draft_id,
+                    "decision": decision,
+                    "reason": reason,
+                    "version": row["version"],
+                    "editor": editor,
+                    "at": utc_now(),
+                },
             )
             self._event(
                 conn,

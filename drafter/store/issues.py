@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,9 +19,15 @@ from drafter.errors import ConflictError, GateError, InputError, NotFoundError
 from drafter.issue.build import LEAD, place_briefs
 from drafter.profile import Profile
 from drafter.schemas import Brief
-from drafter.store._connection import current_user, utc_now
+from drafter.store._connection import Conn, current_user, for_update, lock, utc_now
 from drafter.store.database import Store
-from drafter.store.gate import check_brief, describe_finding, override
+from drafter.store.gate import (
+    blocking_errors,
+    check_brief,
+    describe_finding,
+    override,
+    undated_lead,
+)
 from drafter.store.records import IssueRecord, Layout
 
 __all__ = [
@@ -40,8 +45,12 @@ __all__ = [
 # -- reading ------------------------------------------------------------------------------
 
 
-def _record(conn: sqlite3.Connection, issue_id: int) -> IssueRecord:
-    row = conn.execute("SELECT * FROM issues WHERE id = ?", (issue_id,)).fetchone()
+def _record(conn: Conn, issue_id: int, *, locked: bool = False) -> IssueRecord:
+    """The issue; ``locked`` (in a write transaction) keeps its row locked on PostgreSQL."""
+    row = conn.execute(
+        "SELECT * FROM issues WHERE id = :id" + (for_update(conn) if locked else ""),
+        {"id": issue_id},
+    ).fetchone()
     if row is None:
         raise NotFoundError(
             f"没有编号为 {issue_id} 的期刊",
@@ -51,8 +60,8 @@ def _record(conn: sqlite3.Connection, issue_id: int) -> IssueRecord:
     layout: Layout = {}
     for r in conn.execute(
         "SELECT draft_id, COALESCE(section, '') AS section FROM issue_briefs"
-        " WHERE issue_id = ? ORDER BY position",
-        (issue_id,),
+        " WHERE issue_id = :id ORDER BY position",
+        {"id": issue_id},
     ):
         layout.setdefault(r["section"], []).append(int(r["draft_id"]))
     return IssueRecord(
@@ -83,7 +92,7 @@ def list_issues(store: Store) -> list[IssueRecord]:
 
 
 def issue_events(store: Store, issue_id: int) -> list[dict[str, Any]]:
-    rows = store._query("SELECT * FROM events WHERE issue_id = ? ORDER BY id", (issue_id,))
+    rows = store._query("SELECT * FROM events WHERE issue_id = :id ORDER BY id", {"id": issue_id})
     return [
         {
             "at": r["created_at"],
@@ -106,7 +115,7 @@ def _brief(store: Store, draft_id: int) -> Brief:
 
 
 def _event(
-    conn: sqlite3.Connection,
+    conn: Conn,
     kind: str,
     issue_id: int,
     detail: dict[str, Any],
@@ -116,36 +125,36 @@ def _event(
 ) -> None:
     conn.execute(
         "INSERT INTO events (report_id, draft_id, issue_id, kind, detail_json, actor, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            report_id,
-            draft_id,
-            issue_id,
-            kind,
-            json.dumps(detail, ensure_ascii=False),
-            current_user(),
-            utc_now(),
-        ),
+        " VALUES (:report_id, :draft_id, :issue_id, :kind, :detail, :actor, :at)",
+        {
+            "report_id": report_id,
+            "draft_id": draft_id,
+            "issue_id": issue_id,
+            "kind": kind,
+            "detail": json.dumps(detail, ensure_ascii=False),
+            "actor": current_user(),
+            "at": utc_now(),
+        },
     )
 
 
-def _save_layout(conn: sqlite3.Connection, issue_id: int, layout: Layout) -> None:
-    conn.execute("DELETE FROM issue_briefs WHERE issue_id = ?", (issue_id,))
+def _save_layout(conn: Conn, issue_id: int, layout: Layout) -> None:
+    conn.execute("DELETE FROM issue_briefs WHERE issue_id = :id", {"id": issue_id})
     position = 0
     for key, ids in layout.items():
         for draft_id in ids:
             conn.execute(
                 "INSERT INTO issue_briefs (issue_id, draft_id, position, section)"
-                " VALUES (?, ?, ?, ?)",
-                (issue_id, draft_id, position, key),
+                " VALUES (:issue_id, :draft_id, :position, :section)",
+                {"issue_id": issue_id, "draft_id": draft_id, "position": position, "section": key},
             )
             position += 1
 
 
 def _open_draft_issue(
-    conn: sqlite3.Connection, issue_id: int, expected_version: int | None
+    conn: Conn, issue_id: int, expected_version: int | None, *, locked: bool = False
 ) -> IssueRecord:
-    record = _record(conn, issue_id)
+    record = _record(conn, issue_id, locked=locked)
     if record.status != "draft":
         raise ConflictError(
             f"{record.label}已刊发，不能再修改",
@@ -173,31 +182,51 @@ def _edit(
     """Apply ``change`` (which edits the layout in place, returns the event detail and
     any column updates under ``"_set"``) in one transaction at the issue's version."""
     with store.transaction() as conn:
-        record = _open_draft_issue(conn, issue_id, expected_version)
+        record = _open_draft_issue(conn, issue_id, expected_version, locked=True)
         layout = {k: list(v) for k, v in record.layout.items()}
         detail = change(record, layout)
         sets: dict[str, Any] = detail.pop("_set", {})
-        _save_layout(conn, issue_id, {k: v for k, v in layout.items() if v})
-        assignments = "".join(f", {column} = ?" for column in sets)
-        conn.execute(
-            f"UPDATE issues SET version = version + 1, updated_at = ?{assignments} WHERE id = ?",
-            (utc_now(), *sets.values(), issue_id),
+        assignments = "".join(f", {column} = :set_{column}" for column in sets)
+        cur = conn.execute(
+            "UPDATE issues SET version = version + 1, updated_at = :at"
+            f"{assignments} WHERE id = :id AND version = :version",
+            {
+                "at": utc_now(),
+                "id": issue_id,
+                "version": record.version,
+                **{f"set_{column}": value for column, value in sets.items()},
+            },
         )
+        if cur.rowcount != 1:
+            raise ConflictError(
+                f"期刊 {issue_id} 在你操作期间已被他人修改，本次修改未保存",
+                hint=f"用 drafter issue show {issue_id} 查看最新编排后再改",
+                issue_id=issue_id,
+            )
+        _save_layout(conn, issue_id, {k: v for k, v in layout.items() if v})
         _event(conn, kind, issue_id, detail)
         return _record(conn, issue_id)
 
 
-def _in_other_issue(conn: sqlite3.Connection, draft_id: int, issue_id: int | None) -> int | None:
+def _in_other_issue(conn: Conn, draft_id: int, issue_id: int | None) -> int | None:
+    other = "" if issue_id is None else " AND b.issue_id <> :issue_id"
     row = conn.execute(
         "SELECT b.issue_id FROM issue_briefs b JOIN issues i ON i.id = b.issue_id"
-        " WHERE b.draft_id = ? AND i.status = 'draft' AND b.issue_id IS NOT ?",
-        (draft_id, issue_id),
+        " WHERE b.draft_id = :draft_id AND i.status = 'draft'" + other,
+        {"draft_id": draft_id, "issue_id": issue_id},
     ).fetchone()
     return int(row["issue_id"]) if row else None
 
 
-def _gate(store: Store, draft_ids: Sequence[int], profile: Profile, why: str | None) -> None:
-    """Refuse briefs whose current text has errors, unless their accept or ``why`` forced it."""
+def _gate(
+    store: Store,
+    draft_ids: Sequence[int],
+    profile: Profile,
+    why: str | None,
+    action: str = "add_to_issue",
+) -> None:
+    """Refuse briefs failing the profile's checks for ``action`` (errors: unless their
+    accept or ``why`` forced them; a lead without a date: always)."""
     refused: list[str] = []
     findings_all: list[Any] = []
     for draft_id in draft_ids:
@@ -206,7 +235,9 @@ def _gate(store: Store, draft_ids: Sequence[int], profile: Profile, why: str | N
         if brief is None:
             continue
         report = store.get_report(record.report_id).report
-        errors = [f for f in check_brief(brief, report, profile) if f.severity == "error"]
+        errors = blocking_errors(check_brief(brief, report, profile), profile, action)
+        if undated_lead(brief, profile, action):
+            refused.append(f"稿件 {draft_id}“{brief.headline}”：头条稿没有活动日期")
         accepted = [e for e in store.events(draft_id) if e.kind == "accepted"]
         if errors and why is None and not (accepted and accepted[-1].detail.get("forced")):
             named = "；".join(describe_finding(f) for f in errors[:3])
@@ -280,12 +311,24 @@ def new_issue(
     layout = _default_place(store, ids, profile, date)
     now = utc_now()
     with store.transaction() as conn:
-        cur = conn.execute(
+        # Two editors making an issue of the same briefs at once: the second waits here,
+        # then finds them taken (SQLite's BEGIN IMMEDIATE already serialises writers).
+        lock(conn, "issue-briefs")
+        for draft_id in ids:
+            other = _in_other_issue(conn, draft_id, None)
+            if other is not None:
+                raise ConflictError(
+                    f"稿件 {draft_id} 已编入草稿期 {other}",
+                    hint=f"先用 drafter issue remove {other} {draft_id} 移出",
+                    draft_id=draft_id,
+                )
+        new = conn.execute(
             "INSERT INTO issues (status, issue_date, editor, reviewer, created_at, updated_at)"
-            " VALUES ('draft', ?, ?, ?, ?, ?)",
-            (date.isoformat(), editor, reviewer, now, now),
-        )
-        issue_id = int(cur.lastrowid or 0)
+            " VALUES ('draft', :date, :editor, :reviewer, :at, :at) RETURNING id",
+            {"date": date.isoformat(), "editor": editor, "reviewer": reviewer, "at": now},
+        ).fetchone()
+        assert new is not None
+        issue_id = int(new["id"])
         _save_layout(conn, issue_id, layout)
         _event(conn, "issue_created", issue_id, {"drafts": ids, "why": why})
         return _record(conn, issue_id)

@@ -1,8 +1,11 @@
-"""Looking after the database file: an integrity check and an online backup.
+"""Looking after the database: an integrity check and an online backup.
 
-Both work on the SQLite file directly and never migrate it: a backup taken before an
-upgrade is of the database as it was. Neither creates a database that does not exist,
-and neither touches another application's file.
+On SQLite both work on the file directly and never migrate it: a backup taken before
+an upgrade is of the database as it was. Neither creates a database that does not
+exist, and neither touches another application's file. On PostgreSQL the check
+connects and verifies what the server does not (schema at this program's version, the
+event log's triggers, every reference resolving); backups are the administrator's
+``pg_dump``, whose exact command line :func:`backup_database` gives.
 """
 
 from __future__ import annotations
@@ -10,17 +13,20 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import InputError, StoreError
 from drafter.store._connection import (
+    DEFAULT_TIMEOUT,
     check_drafter_file,
     connect_existing,
     missing_database_error,
-    resolve_db_path,
+    resolve_db,
 )
+from drafter.store._engine import display_url, parse_url
 
 __all__ = ["DatabaseCheck", "backup_database", "check_database"]
 
@@ -37,9 +43,12 @@ RESTORE_HINT = (
 class DatabaseCheck:
     """What :func:`check_database` found: ``problems`` in Chinese, empty when all is well."""
 
-    path: Path
+    path: Path | str
+    """The SQLite file, or the PostgreSQL URL without its password."""
     problems: list[str] = field(default_factory=list)
     advice: str = ""
+    checked: list[str] = field(default_factory=list)
+    """What was checked, in Chinese (for the report)."""
 
     @property
     def ok(self) -> bool:
@@ -47,14 +56,23 @@ class DatabaseCheck:
 
 
 def check_database(db: str | Path | None = None) -> DatabaseCheck:
-    """Run ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check`` on the database.
+    """Run ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check`` on the database
+    (PostgreSQL: :func:`drafter.store._pg_check.check_postgresql`).
 
     A missing file is an :class:`~drafter.errors.InputError`; another application's
     file a :class:`~drafter.errors.StoreError`; damage is reported, not raised.
     """
-    path = resolve_db_path(db)
-    result = DatabaseCheck(path=path)
-    conn = connect_existing(path)
+    target = resolve_db(db)
+    if isinstance(target, str):
+        from drafter.store._pg_check import check_postgresql
+
+        location = display_url(parse_url(target))
+        result = DatabaseCheck(path=location)
+        result.checked, result.problems, result.advice = check_postgresql(target)
+        return result
+    path = target
+    result = DatabaseCheck(path=path, checked=["完整性检查", "引用检查"])
+    conn = connect_existing(path, timeout=DEFAULT_TIMEOUT)
     try:
         try:
             check_drafter_file(conn, path)
@@ -90,8 +108,13 @@ def backup_database(db: str | Path | None, dest: str | Path, *, force: bool = Fa
     written to a temporary file beside ``dest`` and renamed into place, so ``dest`` is
     never half-written; an existing ``dest`` is refused unless ``force``. The copy is a
     single self-contained file (rollback journal, not WAL).
+    On PostgreSQL this is an :class:`~drafter.errors.InputError` giving the ``pg_dump``
+    command line for the database (its administrator's tool, without the password).
     """
-    path = resolve_db_path(db)
+    resolved = resolve_db(db)
+    if isinstance(resolved, str):
+        raise _use_pg_dump(resolved, Path(dest).expanduser())
+    path = resolved
     target = Path(dest).expanduser()
     if target.is_dir():
         raise InputError(f"{target} 是一个目录", hint="请给出备份文件的路径，例如 backup.db")
@@ -109,7 +132,7 @@ def backup_database(db: str | Path | None, dest: str | Path, *, force: bool = Fa
             hint="换一个文件名，或加 --force 覆盖它",
             path=str(target),
         )
-    src = connect_existing(path)
+    src = connect_existing(path, timeout=DEFAULT_TIMEOUT)
     tmp = target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         try:
@@ -152,3 +175,17 @@ def backup_database(db: str | Path | None, dest: str | Path, *, force: bool = Fa
     finally:
         src.close()
     return target
+
+
+def _use_pg_dump(url: str, dest: Path) -> InputError:
+    """The error that tells how to back up a PostgreSQL store: ``pg_dump``'s exact line."""
+    where = display_url(parse_url(url))
+    dump = f"pg_dump --format=custom --file={shlex.quote(str(dest))} {shlex.quote(where)}"
+    restore = (
+        f"pg_restore --clean --if-exists --dbname={shlex.quote(where)} {shlex.quote(str(dest))}"
+    )
+    return InputError(
+        f"PostgreSQL 数据库请用 pg_dump 备份：{dump}",
+        hint=f"密码请放在 PGPASSWORD 或 ~/.pgpass，不要写进命令行；恢复时停止 drafter 后运行：{restore}",
+        command=dump,
+    )

@@ -16,6 +16,7 @@ from typing import Any
 from drafter.errors import ConflictError, InputError
 from drafter.profile import Profile
 from drafter.schemas import Brief, OrgKind, Report
+from drafter.store._connection import Conn
 from drafter.store.database import Store
 from drafter.store.records import DraftRecord
 
@@ -59,16 +60,16 @@ def _reread(
 def _save_report(store: Store, record: DraftRecord, report: Report, detail: dict[str, Any]) -> None:
     with store.transaction() as conn:
         conn.execute(
-            "UPDATE reports SET org = ?, org_short = ?, kind = ?, title = ?, report_json = ?"
-            " WHERE id = ?",
-            (
-                report.org,
-                report.org_short,
-                report.kind,
-                report.title,
-                report.model_dump_json(),
-                record.report_id,
-            ),
+            "UPDATE reports SET org = :org, org_short = :org_short, kind = :kind,"
+            " title = :title, report_json = :report_json WHERE id = :id",
+            {
+                "org": report.org,
+                "org_short": report.org_short,
+                "kind": report.kind,
+                "title": report.title,
+                "report_json": report.model_dump_json(),
+                "id": record.report_id,
+            },
         )
         store._event(
             conn, "corrected", draft_id=record.id, report_id=record.report_id, detail=detail
@@ -165,16 +166,30 @@ def correct_draft(
             "更正",
         )
         conn.execute(
-            "UPDATE reports SET org = ?, org_short = ?, kind = ?, report_json = ? WHERE id = ?",
-            (after.org, after.org_short, after.kind, after.model_dump_json(), record.report_id),
+            "UPDATE reports SET org = :org, org_short = :org_short, kind = :kind,"
+            " report_json = :report_json WHERE id = :id",
+            {
+                "org": after.org,
+                "org_short": after.org_short,
+                "kind": after.kind,
+                "report_json": after.model_dump_json(),
+                "id": record.report_id,
+            },
         )
         store._bump(
-            conn, draft_id, row["version"], "brief_json = ?", (fix(_raw_brief(conn, draft_id)),)
+            conn,
+            draft_id,
+            row["version"],
+            "brief_json = :brief_json",
+            {"brief_json": fix(_raw_brief(conn, draft_id))},
         )
         if record.revision is not None:
             conn.execute(
-                "UPDATE revisions SET brief_json = ? WHERE id = ?",
-                (fix(record.revision.brief.model_dump_json()), record.revision.id),
+                "UPDATE revisions SET brief_json = :brief_json WHERE id = :id",
+                {
+                    "brief_json": fix(record.revision.brief.model_dump_json()),
+                    "id": record.revision.id,
+                },
             )
         store._event(
             conn, "corrected", draft_id=draft_id, report_id=record.report_id, detail=detail
@@ -182,6 +197,6 @@ def correct_draft(
     return store.get_draft(draft_id)
 
 
-def _raw_brief(conn: Any, draft_id: int) -> str | None:
-    row = conn.execute("SELECT brief_json FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+def _raw_brief(conn: Conn, draft_id: int) -> str | None:
+    row = conn.execute("SELECT brief_json FROM drafts WHERE id = :id", {"id": draft_id}).fetchone()
     return None if row is None else row["brief_json"]

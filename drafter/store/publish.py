@@ -4,8 +4,8 @@
 assigns the number within the year and the running total after the issues already
 numbered in this database (a new year starts again at 第1期), marks its briefs
 published and records the rendered files' hashes; the files are written after the
-commit. Two editors publishing at once are serialised by the write lock, so they
-cannot take one number. ``reopen_issue`` (with a reason, logged) makes it a draft
+commit. Two editors publishing at once are serialised by the write lock (SQLite) or
+the ``issue-numbering`` advisory lock (PostgreSQL), so they cannot take one number. ``reopen_issue`` (with a reason, logged) makes it a draft
 again and keeps its numbers for the next publish.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from drafter.issue.build import LEAD, assemble_issue
 from drafter.issue.toc import Shortener, toc_line
 from drafter.profile import Profile
 from drafter.schemas import Issue
-from drafter.store._connection import utc_now
+from drafter.store._connection import Conn, IntegrityError, lock, utc_now
 from drafter.store.database import Store
 from drafter.store.gate import describe_finding, override
 from drafter.store.issues import (
@@ -116,13 +115,18 @@ def set_toc_line(
 # -- assembling and publishing ------------------------------------------------------------
 
 
-def next_numbers(conn: sqlite3.Connection, issue_id: int, year: int) -> tuple[int, int]:
-    """The number within ``year`` and the running total after every other numbered issue."""
+def next_numbers(conn: Conn, issue_id: int, year: int) -> tuple[int, int]:
+    """The number within ``year`` and the running total after every other numbered issue.
+
+    In a write transaction, take ``lock(conn, "issue-numbering")`` first.
+    """
     row = conn.execute(
-        "SELECT COALESCE(MAX(CASE WHEN year = ? THEN number END), 0) + 1 AS number,"
-        " COALESCE(MAX(total), 0) + 1 AS total FROM issues WHERE number IS NOT NULL AND id != ?",
-        (year, issue_id),
+        "SELECT COALESCE(MAX(CASE WHEN year = :year THEN number END), 0) + 1 AS number,"
+        " COALESCE(MAX(total), 0) + 1 AS total FROM issues"
+        " WHERE number IS NOT NULL AND id <> :id",
+        {"year": year, "id": issue_id},
     ).fetchone()
+    assert row is not None  # an aggregate always has a row
     return int(row["number"]), int(row["total"])
 
 
@@ -162,8 +166,9 @@ def preview_issue(
     if record.status == "published":
         with store._translated("读取数据库"):
             row = store._conn.execute(
-                "SELECT issue_json FROM issues WHERE id = ?", (issue_id,)
+                "SELECT issue_json FROM issues WHERE id = :id", {"id": issue_id}
             ).fetchone()
+        assert row is not None
         return Issue.model_validate_json(row["issue_json"])
     if not record.draft_ids:
         raise InputError(
@@ -193,10 +198,11 @@ def publish_issue(
 
     reason = override(why, force)
     record = get_issue(store, issue_id)
-    _gate(store, record.draft_ids, profile, reason)
+    _gate(store, record.draft_ids, profile, reason, "publish")
     rendered: dict[str, bytes] = {}
     with store.transaction() as conn:
-        record = _open_draft_issue(conn, issue_id, record.version)
+        lock(conn, "issue-numbering")  # one number per issue, even on PostgreSQL
+        record = _open_draft_issue(conn, issue_id, record.version, locked=True)
         if not record.draft_ids:
             raise InputError(f"期刊 {issue_id} 里没有稿件，不能刊发")
         auto = (
@@ -211,21 +217,20 @@ def publish_issue(
         hashes = {p: hashlib.sha256(data).hexdigest() for p, data in rendered.items()}
         try:
             conn.execute(
-                "UPDATE issues SET status = 'published', version = version + 1, year = ?,"
-                " number = ?, total = ?, issue_json = ?, files_json = ?, updated_at = ?,"
-                " published_at = ? WHERE id = ?",
-                (
-                    record.date.year,
-                    numbers[0],
-                    numbers[1],
-                    issue.model_dump_json(),
-                    json.dumps(hashes, ensure_ascii=False),
-                    utc_now(),
-                    utc_now(),
-                    issue_id,
-                ),
+                "UPDATE issues SET status = 'published', version = version + 1, year = :year,"
+                " number = :number, total = :total, issue_json = :issue_json,"
+                " files_json = :files_json, updated_at = :at, published_at = :at WHERE id = :id",
+                {
+                    "year": record.date.year,
+                    "number": numbers[0],
+                    "total": numbers[1],
+                    "issue_json": issue.model_dump_json(),
+                    "files_json": json.dumps(hashes, ensure_ascii=False),
+                    "at": utc_now(),
+                    "id": issue_id,
+                },
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise ConflictError(
                 f"{record.date.year}年第{numbers[0]}期已经刊发过",
                 hint="去掉 --number 由数据库自动编号，或指定其他期号",
@@ -234,7 +239,13 @@ def publish_issue(
             ) from None
         for draft_id in record.draft_ids:
             row = store._claim(conn, draft_id, None, ("accepted",), "刊发")
-            store._bump(conn, draft_id, row["version"], "published_issue_id = ?", (issue_id,))
+            store._bump(
+                conn,
+                draft_id,
+                row["version"],
+                "published_issue_id = :issue_id",
+                {"issue_id": issue_id},
+            )
             _event(
                 conn,
                 "published",
@@ -275,19 +286,20 @@ def reopen_issue(store: Store, issue_id: int, why: str) -> IssueRecord:
     if not reason:
         raise InputError("重新打开已刊发的期刊必须说明理由", hint='例如 --why "第2篇人名有误"')
     with store.transaction() as conn:
-        record = _record(conn, issue_id)
+        record = _record(conn, issue_id, locked=True)
         if record.status != "published":
             raise ConflictError(f"期刊 {issue_id} 尚未刊发，无需重新打开", issue_id=issue_id)
         conn.execute(
-            "UPDATE issues SET status = 'draft', version = version + 1, updated_at = ?"
-            " WHERE id = ?",
-            (utc_now(), issue_id),
+            "UPDATE issues SET status = 'draft', version = version + 1, updated_at = :at"
+            " WHERE id = :id",
+            {"at": utc_now(), "id": issue_id},
         )
         for draft_id in record.draft_ids:
             row = conn.execute(
-                "SELECT version, report_id FROM drafts WHERE id = ?", (draft_id,)
+                "SELECT version, report_id FROM drafts WHERE id = :id", {"id": draft_id}
             ).fetchone()
-            store._bump(conn, draft_id, row["version"], "published_issue_id = NULL", ())
+            assert row is not None
+            store._bump(conn, draft_id, row["version"], "published_issue_id = NULL", {})
             _event(
                 conn,
                 "unpublished",

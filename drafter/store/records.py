@@ -5,8 +5,8 @@ These are the editorial database's records (:class:`StoredReport`, :class:`Draft
 that flows through the pipeline: a :class:`~drafter.schemas.Report` or
 :class:`~drafter.schemas.Brief` is a :mod:`drafter.schemas` model and a record here
 *holds* one, with the store's ids, versions, statuses and timestamps around it. Plain
-frozen dataclasses, independent of the database engine, plus the mapping from SQLite
-rows. Status names are stable strings (they are stored); ``status_zh`` is how people
+frozen dataclasses, independent of the database engine, plus the mapping from result
+rows (read by column name). Status names are stable strings (they are stored); ``status_zh`` is how people
 see them, and the tuples below say which operations each status allows.
 """
 
@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -174,6 +173,37 @@ class EventRecord:
     actor: str | None
     created_at: str
 
+    @property
+    def kind_zh(self) -> str:
+        """How a person reads the event's kind (the stored name when it has none)."""
+        return EVENT_ZH.get(self.kind, self.kind)
+
+
+EVENT_ZH = {
+    "submitted": "报送",
+    "drafted": "起草",
+    "redrafted": "重新起草",
+    "draft_failed": "起草失败",
+    "revised": "编辑修改",
+    "accepted": "采用",
+    "rejected": "退回",
+    "published": "刊发",
+    "unpublished": "撤回刊发",
+    "corrected": "更正",
+    "note_added": "写备注",
+    "lock_taken_over": "接手编辑",
+    "lock_lapsed": "编辑锁超时失效",
+    "job_queued": "排队等待起草",
+    "job_claimed": "开始起草",
+    "job_renewed": "起草中（续期）",
+    "job_expired": "起草进程失联，重新排队",
+    "job_retry": "起草出错，稍后重试",
+    "job_done": "起草完成",
+    "job_failed": "起草任务失败",
+    "job_requeued": "重新排队起草",
+}
+"""Event kinds of a draft's history in Chinese (the web page and ``drafter log`` share it)."""
+
 
 @dataclass(frozen=True)
 class AcceptedBrief:
@@ -234,7 +264,7 @@ def findings_from_json(raw: str | None) -> list[Finding]:
     return [Finding.model_validate(f) for f in json.loads(raw or "[]")]
 
 
-def draft_from_row(row: sqlite3.Row, revision: RevisionRecord | None = None) -> DraftRecord:
+def draft_from_row(row: Mapping[Any, Any], revision: RevisionRecord | None = None) -> DraftRecord:
     return DraftRecord(
         id=row["id"],
         report_id=row["report_id"],
@@ -265,7 +295,7 @@ def draft_from_row(row: sqlite3.Row, revision: RevisionRecord | None = None) -> 
     )
 
 
-def revision_from_row(row: sqlite3.Row) -> RevisionRecord:
+def revision_from_row(row: Mapping[Any, Any]) -> RevisionRecord:
     return RevisionRecord(
         id=row["id"],
         draft_id=row["draft_id"],

@@ -121,7 +121,12 @@ def read_tracked(data: bytes) -> tuple[list[str], list[str], list[str]]:
 def import_docx(
     store: Store, draft_id: int, path: Path, *, profile: Profile
 ) -> tuple[ReviseResult, list[str]]:
-    """Store the edited .docx as a revision (checked like ``revise``); also its notes."""
+    """Store the edited .docx as a revision (checked like ``revise``); also its notes.
+
+    Like ``revise`` it holds the draft's edit lock while it saves (others see who is
+    editing), and is refused while someone else holds it.
+    """
+    from drafter.store.locks import editing
     from drafter.text.files import read_bytes
 
     paragraphs, notes, authors = read_tracked(read_bytes(path))
@@ -135,7 +140,8 @@ def import_docx(
         return ReviseResult("empty"), notes
     markdown = "### " + kept[0] + "\n\n" + "\n\n".join(kept[1:]) + "\n"
     source = f"{path.name}（修订人：{'、'.join(authors)}）" if authors else path.name
-    result = revise_text(
-        store, draft_id, markdown, profile=profile, where=str(path), notes=notes, source=source
-    )
+    with editing(store, draft_id, zone=profile.timezone):
+        result = revise_text(
+            store, draft_id, markdown, profile=profile, where=str(path), notes=notes, source=source
+        )
     return result, notes

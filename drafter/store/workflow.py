@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from drafter.brieftext import edit_ratio, parse_brief, render_brief_md
 from drafter.errors import ConflictError, DrafterError, InputError
@@ -29,15 +29,27 @@ from drafter.schemas import Brief, Finding, OrgKind, Provenance, Report
 from drafter.store.database import Store
 from drafter.store.diff import brief_text, sentence_diff
 from drafter.store.editor import EditFn, editor_command, run_editor
-from drafter.store.gate import CheckFn, check_brief, override, refuse_errors
+from drafter.store.gate import (
+    CheckFn,
+    blocking_errors,
+    check_brief,
+    checklist,
+    enforce,
+    override,
+    refuse_errors,
+)
 from drafter.store.records import (
     DRAFTABLE,
     EDITABLE,
     REVISABLE,
+    UNDECIDED,
     DraftRecord,
     DraftStatus,
     RevisionRecord,
 )
+
+if TYPE_CHECKING:
+    from drafter.model.config import ModelConfig
 
 __all__ = [
     "CheckFn",
@@ -115,15 +127,19 @@ def load_submission(
     return report, read_bytes(source)
 
 
-def _default_draft_fn(store: Store) -> DraftFn:
-    """:func:`drafter.drafting.pipeline.draft`, offered accepted briefs of the same kind as examples."""
+def _default_draft_fn(store: Store, config: ModelConfig | None = None) -> DraftFn:
+    """:func:`drafter.drafting.pipeline.draft`, offered accepted briefs of the same kind as
+    examples; ``config`` (a worker's model settings) is used with ``model`` as its name."""
 
     def make(report: Report, profile: Profile, model: str | None) -> Brief:
         from drafter.drafting.pipeline import draft
         from drafter.store.feedback import accepted_examples
 
         examples = accepted_examples(store, report.kind)
-        return draft(report, profile=profile, model=model, examples=examples)
+        cfg = config
+        if cfg is not None and model and model != cfg.model:
+            cfg = cfg.model_copy(update={"model": model})
+        return draft(report, profile=profile, model=model, config=cfg, examples=examples)
 
     return make
 
@@ -169,12 +185,20 @@ def submit(
     date: dt.date | None = None,
     model: str | None = None,
     draft_fn: DraftFn | None = None,
+    defer: bool = False,
 ) -> SubmitResult:
-    """Read a report file (``-`` = stdin), store it (committed first), then draft it."""
+    """Read a report file (``-`` = stdin), store it (committed first), then draft it
+    (``defer``: queue it for a worker instead)."""
     profile = profile or load_profile()
     report, original = load_submission(source, profile=profile, org=org, kind=kind, date=date)
     return submit_report(
-        store, report, original=original, profile=profile, model=model, draft_fn=draft_fn
+        store,
+        report,
+        original=original,
+        profile=profile,
+        model=model,
+        draft_fn=draft_fn,
+        defer=defer,
     )
 
 
@@ -186,9 +210,23 @@ def submit_report(
     profile: Profile | None = None,
     model: str | None = None,
     draft_fn: DraftFn | None = None,
+    defer: bool = False,
 ) -> SubmitResult:
-    """Store ``report`` in its own transaction, then draft it and store the draft."""
+    """Store ``report`` in its own transaction, then draft it and store the draft.
+
+    ``defer`` queues a drafting job (:mod:`drafter.store.jobs`, ``model`` as its model)
+    instead: the submission returns at once, still 'submitted', and a worker drafts it.
+    """
     earlier = store.drafts_for_content(report.id)
+    if defer:
+        from drafter.store.jobs import enqueue_in
+
+        queued = store.submit(
+            report,
+            original=original,
+            also=lambda conn, draft_id: enqueue_in(conn, draft_id, model=model),
+        )
+        return SubmitResult(queued, None, earlier)
     record = store.submit(report, original=original)
     result = _draft_into(
         store, record, report, profile=profile or load_profile(), model=model, draft_fn=draft_fn
@@ -265,24 +303,31 @@ def accept(
     why: str | None = None,
     profile: Profile | None = None,
     check_fn: CheckFn | None = None,
+    note: str | None = None,
 ) -> DraftRecord:
-    """Accept the current text once it passes the gate; the edit ratio is 0 when unrevised.
+    """Accept the current text once it passes the profile's ``accept`` checks.
 
     Lint or guard errors in the current text (checked afresh against the source) raise
     :class:`~drafter.errors.GateError` naming them; ``force`` with ``why`` accepts it
-    anyway and the event log keeps the reason and the errors overridden.
+    anyway and the event log keeps the reason and the errors overridden. An editor's
+    revision needs a note to the contributor (``note``, or one written since the last
+    revision) when the profile's checks say so; ``note`` is stored as such a note.
     """
+    from drafter.store.notes import write_note
+
     reason = override(why, force)
+    profile = profile or load_profile()
     record = store.get_draft(draft_id)
     detail: dict[str, Any] = {}
     if record.status in REVISABLE and not record.published_issue_id:
         now = _current(store, record)
         report = store.get_report(record.report_id).report
-        findings = (check_fn or check_brief)(now.brief, report, profile or load_profile())
+        findings = (check_fn or check_brief)(now.brief, report, profile)
+        label = f"稿件 {draft_id} 的{'编辑修改稿' if now.revised else '机器草稿'}"
         if reason is None:
             refuse_errors(
-                f"稿件 {draft_id} 的{'编辑修改稿' if now.revised else '机器草稿'}",
-                findings,
+                label,
+                blocking_errors(findings, profile, "accept"),
                 action="采用",
                 hint=f"用 drafter revise {draft_id} 修改后再采用；确需采用请加 --force --why 说明理由",
                 draft_id=draft_id,
@@ -290,9 +335,30 @@ def accept(
         else:
             errors = [f.model_dump(mode="json") for f in findings if f.severity == "error"]
             detail = {"forced": True, "why": reason, "overridden": errors}
+        # A forcing reason reaches the contributor too (their page shows it).
+        told = bool(reason or (note and note.strip())) or _told_since_revision(store, record)
+        enforce(
+            checklist(
+                profile,
+                "accept",
+                now.brief,
+                findings,
+                reason=reason,
+                revised=now.revised,
+                note=told,
+            ),
+            label,
+            action="采用",
+            hint="在“给报送人的说明”中写明改动及理由（CLI：--note）",
+            draft_id=draft_id,
+        )
         ratio = edit_ratio(now.draft, now.brief) if now.revised else 0.0
     else:
         ratio = None  # the store refuses it with a clear state message
+    if note and note.strip():  # logged with the decision's event
+        with store.transaction() as conn:
+            write_note(conn, draft_id, record.report_id, "contributor", note, log=False)
+        detail = {**detail, "note": note.strip()}
     return store.decide(
         draft_id,
         "accept",
@@ -306,17 +372,31 @@ def accept(
 def reject(
     store: Store, draft_id: int, why: str, *, expected_version: int | None = None
 ) -> DraftRecord:
-    """Reject a draft, saying why (the reason goes to the contributor and the log)."""
+    """Reject a draft, saying why (the reason is a note to the contributor, and logged)."""
+    from drafter.store.notes import write_note
+
     reason = why.strip()
     if not reason:
         raise InputError("退回稿件必须说明理由", hint='例如 --why "材料与本刊无关"')
     record = store.get_draft(draft_id)
+    if record.status in UNDECIDED and not record.published_issue_id:
+        with store.transaction() as conn:
+            write_note(conn, draft_id, record.report_id, "contributor", reason, log=False)
     return store.decide(
         draft_id,
         "reject",
         expected_version=record.version if expected_version is None else expected_version,
         reason=reason,
     )
+
+
+def _told_since_revision(store: Store, record: DraftRecord) -> bool:
+    """A note to the contributor written since the draft's last revision."""
+    from drafter.store.notes import list_notes
+
+    revisions = store.revisions(record.id)
+    since = revisions[-1].created_at if revisions else None
+    return bool(list_notes(store, record.id, audience="contributor", since=since))
 
 
 # -- revise -----------------------------------------------------------------------------
@@ -352,8 +432,22 @@ def revise(
     profile = profile or load_profile()
     if edit_fn is None:
         editor_command()  # fail before any file is written when there is no editor
+    from drafter.store.locks import editing
+
     record = store.get_draft(draft_id)
     _require(record, EDITABLE, "修改", f"用 drafter log {draft_id} 查看它的处理记录")
+    with editing(store, draft_id, zone=profile.timezone):  # others see who edits; read only
+        return _revise_in_editor(store, record, profile, edit_fn, check_fn)
+
+
+def _revise_in_editor(
+    store: Store,
+    record: DraftRecord,
+    profile: Profile,
+    edit_fn: EditFn | None,
+    check_fn: CheckFn | None,
+) -> ReviseResult:
+    draft_id = record.id
     initial = render_brief_md(_current(store, record).brief)
     fd, name = tempfile.mkstemp(prefix=f"drafter-{draft_id}-", suffix=".md")
     path = Path(name)
@@ -400,8 +494,11 @@ def revise_text(
     stored when it is empty or unchanged; ``notes`` (e.g. Word comments) and
     ``source`` go into the event log.
     """
+    from drafter.store.locks import require_unlocked
+
     profile = profile or load_profile()
     record = store.get_draft(draft_id)
+    require_unlocked(store, draft_id, zone=profile.timezone)  # someone else edits it: read only
     if expected_version is None:  # else the store reports a changed version first
         _require(record, EDITABLE, "修改", f"用 drafter log {draft_id} 查看它的处理记录")
     now = _current(store, record)

@@ -112,7 +112,10 @@ class StubServer:
     """A scripted OpenAI-compatible HTTP server on 127.0.0.1 (see the module docstring).
 
     ``latency`` and ``jitter`` (seconds) delay every answer, uniformly within
-    ``latency ± jitter``, for benchmarks. ``report_usage=False`` leaves ``usage`` out of
+    ``latency ± jitter`` from the request's arrival, for benchmarks: the stub's own work
+    (routing, token counting, the prefix cache) happens inside that time, as a model
+    server's does, so a benchmark charges drafter only for drafter. ``delays`` lists
+    the latency drawn for each request. ``report_usage=False`` leaves ``usage`` out of
     answers, like some local servers.
 
     ``prefix_cache`` (tokens, 0 = off) simulates a provider's prefix cache: a request's
@@ -137,6 +140,7 @@ class StubServer:
         self.report_usage = report_usage
         self.prefix_cache = prefix_cache
         self._seen: list[list[tuple[str, str]]] = []
+        self.delays: list[float] = []
         self._rng = random.Random(seed)
         self._queue: deque[Reply] = deque()
         self._requests: list[StubRequest] = []
@@ -210,6 +214,7 @@ class StubServer:
             self._queue.clear()
             self._requests.clear()
             self._seen.clear()
+            self.delays.clear()
             self.exhausted = 0
 
     # -- answering -------------------------------------------------------------------
@@ -233,16 +238,32 @@ class StubServer:
         with self._lock:
             seen = list(self._seen)
             self._seen.append(messages)
-        best = max((common_prefix_tokens(messages, s) for s in seen), default=0)
-        return best if best >= self.prefix_cache else 0
+        # Find the earlier request sharing the most (whole messages, then characters),
+        # then count its tokens once: counting against every earlier request made the
+        # stub's reply slower as a benchmark went on.
+        best = max((_common_prefix(messages, s) for s in seen), default=(0, 0))
+        if best == (0, 0):
+            return 0
+        whole, chars = best
+        tokens = count_messages(messages[:whole]) - count_messages([])
+        if whole < len(messages) and chars:
+            role, text = messages[whole]
+            tokens += count_tokens(role) + count_tokens(text[:chars])
+        return tokens if tokens >= self.prefix_cache else 0
 
-    def _delay(self) -> None:
+    def _draw_delay(self) -> float:
+        """This request's latency (0 without one); recorded in :attr:`delays`."""
         if self.latency <= 0 and self.jitter <= 0:
-            return
+            return 0.0
         with self._lock:
-            delay = self.latency + self._rng.uniform(-self.jitter, self.jitter)
-        if delay > 0:
-            self._stop.wait(delay)
+            delay = max(0.0, self.latency + self._rng.uniform(-self.jitter, self.jitter))
+            self.delays.append(delay)
+        return delay
+
+    def _wait_until(self, moment: float) -> None:
+        left = moment - time.monotonic()
+        if left > 0:
+            self._stop.wait(left)
 
     def _completion(self, request: StubRequest, reply: Reply) -> dict[str, Any]:
         with self._lock:
@@ -302,6 +323,18 @@ class StubServer:
         return body
 
 
+def _common_prefix(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[int, int]:
+    """``(equal leading messages, common leading characters of the next one)``."""
+    whole = 0
+    for (role_a, text_a), (role_b, text_b) in zip(a, b, strict=False):
+        if role_a != role_b:
+            return whole, 0
+        if text_a != text_b:
+            return whole, _common_chars(text_a, text_b)
+        whole += 1
+    return whole, 0
+
+
 def common_prefix_tokens(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> int:
     """Tokens of the longest common prefix of two chat requests' ``(role, content)`` lists.
 
@@ -315,16 +348,21 @@ def common_prefix_tokens(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> 
         if text_a == text_b:
             total += count_messages([(role_a, text_a)]) - count_messages([])
             continue
-        lo, hi = 0, min(len(text_a), len(text_b))  # the common leading characters
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if text_a[:mid] == text_b[:mid]:
-                lo = mid
-            else:
-                hi = mid - 1
-        total += count_tokens(role_a) + count_tokens(text_a[:lo])
+        total += count_tokens(role_a) + count_tokens(text_a[: _common_chars(text_a, text_b)])
         break
     return total
+
+
+def _common_chars(a: str, b: str) -> int:
+    """Length of the common leading text (binary search: slices compare in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _tool_name(request: StubRequest) -> str:
@@ -400,8 +438,9 @@ def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
                 body=body if isinstance(body, dict) else {},
             )
             reply = stub._next_reply(request)
-            stub._delay()
+            answer_at = request.received_at + stub._draw_delay()
             if reply is None:
+                stub._wait_until(answer_at)
                 self._send(
                     400,
                     {
@@ -413,12 +452,15 @@ def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
                 )
                 return
             if reply.kind == "hang":
+                stub._wait_until(answer_at)
                 stub._stop.wait(reply.seconds)
                 self.close_connection = True
                 return
             headers = {}
             if reply.retry_after is not None:
                 headers["retry-after-ms"] = str(max(1, int(reply.retry_after * 1000)))
+            if reply.kind in ("error", "body"):
+                stub._wait_until(answer_at)
             if reply.kind == "error":
                 self._send(
                     reply.status,
@@ -436,7 +478,9 @@ def _make_handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
                 data = reply.payload.encode() if isinstance(reply.payload, str) else reply.payload
                 self._send_bytes(reply.status, data, reply.content_type, headers)
                 return
-            self._send(200, stub._completion(request, reply), headers)
+            completion = stub._completion(request, reply)  # within the latency, as a model's
+            stub._wait_until(answer_at)
+            self._send(200, completion, headers)
 
     return Handler
 

@@ -8,11 +8,14 @@ carrying an id that the server log carries with the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +24,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import drafter
-from drafter.web import views_auth, views_contrib, views_desk, views_editor
+from drafter.web import (
+    views_admin,
+    views_auth,
+    views_collab,
+    views_contrib,
+    views_desk,
+    views_editor,
+    views_stats,
+)
 from drafter.web.templating import render
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
@@ -92,7 +103,7 @@ async def _drafter_error(request: Request, exc: Exception) -> Response:
         404
         if isinstance(exc, drafter.NotFoundError)
         else 409
-        if isinstance(exc, drafter.ConflictError)
+        if isinstance(exc, drafter.ConflictError | drafter.LockedError)
         else 400
     )
     hint = getattr(exc, "hint", None)
@@ -126,17 +137,29 @@ def create_app(
     profile: drafter.Profile | None = None,
     secure: bool = False,
     max_upload: int = MAX_UPLOAD,
+    workers: int | None = None,
+    worker_settings: drafter.WorkerSettings | None = None,
+    outbox_interval: float = 5.0,
 ) -> ASGIApp:
-    """The newsroom over the store at ``db``; ``secure`` marks cookies Secure (https)."""
+    """The newsroom over the store at ``db``; ``secure`` marks cookies Secure (https).
+
+    Submissions are drafted by workers: ``workers`` threads run in the app's lifespan
+    with ``worker_settings`` (its model; ``None``: one thread on SQLite, none on
+    PostgreSQL, where ``drafter worker`` processes do it; 0: none).
+    """
     routes = [
         *views_auth.ROUTES,
         *views_contrib.ROUTES,
         *views_editor.ROUTES,
         *views_desk.ROUTES,
+        *views_stats.ROUTES,
+        *views_admin.ROUTES,
+        *views_collab.ROUTES,
         Mount("/static", StaticFiles(packages=[("drafter.web", "static")]), name="static"),
     ]
     app = Starlette(
         routes=routes,
+        lifespan=_lifespan,
         exception_handlers={
             HTTPException: _http_error,
             drafter.DrafterError: _drafter_error,
@@ -148,4 +171,26 @@ def create_app(
     app.state.profile = profile or drafter.load_profile()
     app.state.secure = secure
     app.state.max_upload = max_upload
+    count = drafter.InProcessWorkers.default_jobs(db) if workers is None else workers
+    settings = worker_settings or drafter.WorkerSettings(profile=app.state.profile)
+    app.state.workers = drafter.InProcessWorkers(db, settings, jobs=count) if count else None
+    # Notifications: collected from the event log and mailed (when SMTP is configured)
+    # by a background thread, never inside a request.
+    smtp = drafter.smtp_config(app.state.profile)
+    app.state.outbox = drafter.OutboxSender(db, smtp, interval=outbox_interval)
     return _Headers(app, secure=secure)
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Start the in-process drafting workers with the server; stop them with it."""
+    runner = app.state.workers
+    if runner is not None:
+        runner.start()
+    app.state.outbox.start()
+    try:
+        yield
+    finally:
+        await run_in_threadpool(app.state.outbox.stop)
+        if runner is not None:
+            await run_in_threadpool(runner.stop)

@@ -80,8 +80,16 @@ def page(
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             token = request.cookies.get(COOKIE, "")
-            session = await run_store(request, drafter.session_for, token) if token else None
+            idle = drafter.session_limits(request.app.state.profile.collab.session_idle_minutes)[0]
+            session = (
+                await run_store(request, drafter.session_for, token, idle=idle) if token else None
+            )
             request.state.session = session
+            if session is not None and session.account.is_editor and request.method == "GET":
+                # An editor whose lock was taken over hears of the kept copy on the next page.
+                request.state.notices = await run_store(
+                    request, drafter.kept_copies, holder=session.account.name, unseen=True
+                )
             form = None
             if request.method == "POST":
                 max_size = request.app.state.max_upload

@@ -56,8 +56,13 @@ async def login(ctx: Ctx) -> Response:
         return _login_page(ctx.request, error=str(exc), status=429)
     if account is None:
         return _login_page(ctx.request, error="账号或密码不正确", status=401)
+    old = ctx.request.cookies.get(COOKIE, "")
+    if old:  # a new session id at every login: whatever id was there before is ended
+        await run_store(ctx.request, drafter.end_session, old, actor=account.name)
+    collab = ctx.request.app.state.profile.collab
+    ttl = drafter.session_limits(collab.session_idle_minutes, collab.session_max_hours)[1]
     token, _session = await run_store(
-        ctx.request, drafter.open_session, account, actor=account.name
+        ctx.request, drafter.open_session, account, ttl=ttl, actor=account.name
     )
     response = RedirectResponse(_safe_next(ctx.field("next", "/")), status_code=303)
     response.set_cookie(

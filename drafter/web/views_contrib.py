@@ -95,9 +95,13 @@ async def submit_post(ctx: Ctx) -> Response:
 
         brief = await run_in_threadpool(drafter.draft, report, profile=profile, model="offline")
         return _form(ctx, preview=brief, preview_text=drafter.render_brief_txt(brief))
+    # Stored and queued at once; a worker drafts it (the page shows the job's state).
     result = await ctx.store(
-        drafter.submit_report, report, original=original, profile=profile, model="offline"
+        drafter.submit_report, report, original=original, profile=profile, defer=True
     )
+    workers = getattr(ctx.request.app.state, "workers", None)
+    if workers is not None:
+        workers.wake()
     return RedirectResponse(f"/mine/{result.draft.id}", status_code=303)
 
 
@@ -105,27 +109,32 @@ async def submit_post(ctx: Ctx) -> Response:
 async def mine(ctx: Ctx) -> Response:
     """The account's organizations' submissions, newest first."""
 
-    def load(store: drafter.Store) -> list[drafter.DraftRecord]:
-        return [d for d in store.list_drafts() if ctx.account.may_see(d.org, d.org_short)]
+    def load(store: drafter.Store) -> tuple[list[drafter.DraftRecord], dict[int, drafter.Job]]:
+        drafts = [d for d in store.list_drafts() if ctx.account.may_see(d.org, d.org_short)]
+        waiting = [d.id for d in drafts if d.status == "submitted"]
+        return drafts, drafter.jobs_for_drafts(store, waiting)
 
-    drafts = await ctx.store(load)
-    return render(ctx.request, "mine.html", drafts=list(reversed(drafts)))
+    drafts, jobs = await ctx.store(load)
+    return render(ctx.request, "mine.html", drafts=list(reversed(drafts)), jobs=jobs)
 
 
 @page("contributor")
 async def mine_one(ctx: Ctx) -> Response:
     draft_id = int(ctx.request.path_params["draft_id"])
 
-    def load(store: drafter.Store) -> dict[str, Any] | None:
+    def load(store: drafter.Store) -> tuple[dict[str, Any], drafter.Job | None] | None:
         d = store.get_draft(draft_id)
         if not ctx.account.may_see(d.org, d.org_short):
             return None  # another organization's: as if it did not exist
-        return drafter.draft_status(store, draft_id)
+        return drafter.draft_status(store, draft_id), drafter.job_for_draft(store, draft_id)
 
-    item = await ctx.store(load)
-    if item is None:
+    found = await ctx.store(load)
+    if found is None:
         raise HTTPException(404, "没有这篇稿件")
-    return render(ctx.request, "mine_one.html", item=item)
+    item, job = found
+    # While a worker has it, the page reloads itself (a meta refresh: no script needed).
+    waiting = job is not None and job.state in ("queued", "running")
+    return render(ctx.request, "mine_one.html", item=item, job=job, refresh=3 if waiting else None)
 
 
 ROUTES = [

@@ -12,6 +12,7 @@ from starlette.routing import Route
 import drafter
 from drafter.web.auth import Ctx, page
 from drafter.web.templating import render
+from drafter.web.views_collab import publish_context
 
 __all__ = ["ROUTES"]
 
@@ -61,7 +62,7 @@ async def issue_new(ctx: Ctx) -> Response:
 
 def _desk(store: drafter.Store, issue_id: int, profile: drafter.Profile) -> dict[str, Any]:
     record = drafter.get_issue(store, issue_id)
-    headlines = {i: store.get_draft(i).headline for i in record.draft_ids}
+    briefs = {i: store.get_draft(i) for i in record.draft_ids}
     sections = [(LEAD, "头条")] + [(s.key, s.title) for s in profile.ordered_sections()]
     candidates = [a for a in store.accepted_unpublished() if a.draft_id not in record.draft_ids]
     toc: list[str] = []
@@ -70,7 +71,7 @@ def _desk(store: drafter.Store, issue_id: int, profile: drafter.Profile) -> dict
         toc = list(issue.toc) or drafter.toc_lines(issue, profile=profile)
     return {
         "record": record,
-        "headlines": headlines,
+        "briefs": briefs,
         "sections": sections,
         "candidates": candidates,
         "toc": toc,
@@ -80,6 +81,7 @@ def _desk(store: drafter.Store, issue_id: int, profile: drafter.Profile) -> dict
 @page(*EDITORS)
 async def desk(ctx: Ctx) -> Response:
     data = await ctx.store(_desk, _issue_id(ctx), ctx.request.app.state.profile)
+    data |= await ctx.store(publish_context, _issue_id(ctx), ctx.request.app.state.profile)
     return render(ctx.request, "desk.html", **data)
 
 

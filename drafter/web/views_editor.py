@@ -11,23 +11,13 @@ from starlette.routing import Route
 import drafter
 from drafter.web.auth import Ctx, page
 from drafter.web.templating import render
+from drafter.web.views_collab import poke, review_context
 from drafter.web.views_contrib import KINDS
 
 __all__ = ["ROUTES"]
 
 EDITORS = ("editor", "admin")
 STATES = {**drafter.STATUS_ZH, "published": "已刊发"}
-EVENTS_ZH = {
-    "submitted": "报送",
-    "drafted": "起草",
-    "draft_failed": "起草失败",
-    "redrafted": "重新起草",
-    "revised": "修改",
-    "accepted": "采用",
-    "rejected": "退回",
-    "published": "刊发",
-    "corrected": "更正",
-}
 
 
 def _int(value: str, default: int) -> int:
@@ -39,29 +29,43 @@ def _int(value: str, default: int) -> int:
 
 @page(*EDITORS)
 async def queue(ctx: Ctx) -> Response:
-    """Drafts filtered by state, organization kind, organization and errors; 50 to a page."""
+    """Drafts filtered by state, section, organization kind, organization and errors,
+    sorted, 50 to a page; an unknown value falls back to its default."""
     q = ctx.request.query_params
+    profile: drafter.Profile = ctx.request.app.state.profile
+    sections = {"lead": "头条", **{s.key: s.toc_title for s in profile.ordered_sections()}}
     status = q.get("status", "drafted")
     status = status if status in STATES or status == "" else "drafted"
     kind = q.get("kind", "")
     kind = kind if kind in KINDS else ""
-    errors = {"yes": True, "no": False}.get(q.get("errors", ""))
+    section = q.get("section", "")
+    section = section if section in sections else ""
+    sort = q.get("sort", "oldest")
+    sort = sort if sort in drafter.QUEUE_SORTS else "oldest"
+    errors = q.get("errors", "")
+    errors = errors if errors in ("yes", "no") else ""
     org = q.get("org", "").strip()[:200]
     result = await ctx.store(
         drafter.queue_page,
         status=status or None,
         kind=kind or None,
         org=org or None,
-        has_errors=errors,
+        has_errors={"yes": True, "no": False}.get(errors),
+        section=section or None,
+        profile=profile,
+        sort=sort,
         page=_int(q.get("page", "1"), 1),
     )
+    filters = {"status": status, "section": section, "kind": kind, "org": org, "errors": errors}
     return render(
         ctx.request,
         "queue.html",
         result=result,
         states=STATES,
         kinds=KINDS,
-        filters={"status": status, "kind": kind, "org": org, "errors": q.get("errors", "")},
+        sections=sections,
+        sorts=drafter.QUEUE_SORTS,
+        filters={**filters, "sort": sort},
     )
 
 
@@ -87,12 +91,13 @@ def _review_data(store: drafter.Store, draft_id: int, profile: drafter.Profile) 
 
 @page(*EDITORS)
 async def review(ctx: Ctx) -> Response:
-    data = await ctx.store(
-        _review_data, int(ctx.request.path_params["draft_id"]), ctx.request.app.state.profile
+    draft_id = int(ctx.request.path_params["draft_id"])
+    profile = ctx.request.app.state.profile
+    data = await ctx.store(_review_data, draft_id, profile)
+    data |= await ctx.store(
+        review_context, draft_id, profile, findings=data["findings"], me=ctx.account.name
     )
-    return render(
-        ctx.request, "review.html", states=STATES, kinds=KINDS, events_zh=EVENTS_ZH, **data
-    )
+    return render(ctx.request, "review.html", states=STATES, kinds=KINDS, **data)
 
 
 def _version(ctx: Ctx) -> int:
@@ -118,6 +123,7 @@ async def edit(ctx: Ctx) -> Response:
         expected_version=_version(ctx),
         source="web",
     )
+    await ctx.store(drafter.heartbeat, draft_id, "")  # saved: nothing unsaved to keep
     return _back(draft_id)
 
 
@@ -133,7 +139,9 @@ async def accept(ctx: Ctx) -> Response:
         force=bool(why),
         why=why or None,
         profile=ctx.request.app.state.profile,
+        note=ctx.field("note").strip() or None,
     )
+    poke(ctx)
     return _back(draft_id)
 
 
@@ -141,6 +149,7 @@ async def accept(ctx: Ctx) -> Response:
 async def reject(ctx: Ctx) -> Response:
     draft_id = int(ctx.request.path_params["draft_id"])
     await ctx.store(drafter.reject, draft_id, ctx.field("why"), expected_version=_version(ctx))
+    poke(ctx)
     return _back(draft_id)
 
 
@@ -171,18 +180,6 @@ async def redraft(ctx: Ctx) -> Response:
     return _back(result.draft.id)
 
 
-@page(*EDITORS)
-async def stats(ctx: Ctx) -> Response:
-    """Acceptance and edit ratio, overall, by organization kind and model, and per week."""
-    since = ctx.request.query_params.get("since") or None
-    data = await ctx.store(drafter.stats, since=since)
-    weekly = await ctx.store(drafter.weekly_stats, since=since)
-    by_kind: dict[str, list[dict[str, Any]]] = {}
-    for row in weekly:
-        by_kind.setdefault(row["org_kind"], []).append(row)
-    return render(ctx.request, "stats.html", stats=data, kinds=KINDS, weekly=by_kind)
-
-
 ROUTES = [
     Route("/queue", queue),
     Route("/review/{draft_id:int}", review),
@@ -190,5 +187,4 @@ ROUTES = [
     Route("/review/{draft_id:int}/accept", accept, methods=["POST"]),
     Route("/review/{draft_id:int}/reject", reject, methods=["POST"]),
     Route("/review/{draft_id:int}/redraft", redraft, methods=["POST"]),
-    Route("/stats", stats),
 ]

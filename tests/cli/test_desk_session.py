@@ -55,10 +55,12 @@ path.write_text(text, encoding="utf-8")
 class Desk:
     """Runs one CLI step with the shared database and a HOME of its own."""
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: str | Path
+    ) -> None:
         self.tmp = tmp_path
         self.steps = 0
-        self.db = tmp_path / "desk.db"
+        self.db = db
         monkeypatch.setenv("DRAFTER_DB", str(self.db))
         monkeypatch.setenv("TMPDIR", str(tmp_path))
 
@@ -82,9 +84,9 @@ class Desk:
 
 
 def test_editor_session_from_submission_to_feedback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_target: str | Path
 ) -> None:
-    desk = Desk(tmp_path, monkeypatch)
+    desk = Desk(tmp_path, monkeypatch, db_target)
     yesterday = tmp_path / "yesterday.txt"
     yesterday.write_text(YESTERDAY_REPORT, encoding="utf-8")
     no_org = tmp_path / "no_org.txt"
@@ -178,9 +180,9 @@ def test_editor_session_from_submission_to_feedback(
 
 
 def test_correct_and_show_json_use_the_current_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_target: str | Path
 ) -> None:
-    desk = Desk(tmp_path, monkeypatch)
+    desk = Desk(tmp_path, monkeypatch, db_target)
     district = desk.submit(write_report(tmp_path, "district"))
     script = tmp_path / "editor.py"
     script.write_text(EDITOR, encoding="utf-8")
@@ -200,11 +202,11 @@ def test_correct_and_show_json_use_the_current_text(
 
 
 def test_word_round_trip_with_tracked_changes_becomes_a_revision(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_target: str | Path
 ) -> None:
     from docx_tracking import track
 
-    desk = Desk(tmp_path, monkeypatch)
+    desk = Desk(tmp_path, monkeypatch, db_target)
     district = desk.submit(write_report(tmp_path, "district"))
     exported = tmp_path / "draft.docx"
     desk("export", str(district), "--out", str(exported))

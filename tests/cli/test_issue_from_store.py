@@ -22,7 +22,7 @@ def run(*args: str) -> Any:
     return runner.invoke(app, list(args))
 
 
-def _submit(tmp_path: Path, db: Path, name: str) -> str:
+def _submit(tmp_path: Path, db: str | Path, name: str) -> str:
     result = run("submit", str(write_report(tmp_path, name)), "--db", str(db))
     assert result.exit_code in (0, 1), result.output
     found = re.search(r"(\d+)\s*$", result.stdout.strip())
@@ -31,9 +31,9 @@ def _submit(tmp_path: Path, db: Path, name: str) -> str:
 
 
 def test_build_from_store_makes_a_draft_issue_and_publish_numbers_it(
-    tmp_path: Path, profile: Any
+    tmp_path: Path, profile: Any, db_target: str | Path
 ) -> None:
-    db = tmp_path / "drafter.db"
+    db = db_target
     names = list(REPORTS)[:3]
     ids = [_submit(tmp_path, db, n) for n in names]
     for draft_id in ids[:2]:  # two accepted, one left pending
@@ -79,8 +79,10 @@ def test_build_without_briefs_or_store_is_a_clear_error(tmp_path: Path) -> None:
     assert "没有要编排的简讯" in result.stderr
 
 
-def test_submit_takes_the_same_kind_names_as_draft(tmp_path: Path) -> None:
-    db = tmp_path / "drafter.db"
+def test_submit_takes_the_same_kind_names_as_draft(
+    tmp_path: Path, db_target: str | Path
+) -> None:
+    db = db_target
     report = write_report(tmp_path, "district")
     ok = run("submit", str(report), "--db", str(db), "--kind", "区科协")
     assert ok.exit_code in (0, 1), ok.output

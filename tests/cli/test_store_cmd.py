@@ -77,8 +77,8 @@ def _json(*args: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "editorial.db"
+def db(db_target: str | Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str | Path:
+    path = db_target
     monkeypatch.setenv("DRAFTER_DB", str(path))
     monkeypatch.setenv("DRAFTER_DB_TIMEOUT", "0.5")
     # Files kept for the editor after a failed revise land here, not in the real /tmp.
@@ -161,7 +161,9 @@ def test_submit_same_file_twice_warns(tmp_path: Path) -> None:
     assert f"此前已提交过（稿件 {first}）" in again.stderr
 
 
-def test_submit_missing_file_is_a_clear_error_and_stores_nothing(tmp_path: Path, db: Path) -> None:
+def test_submit_missing_file_is_a_clear_error_and_stores_nothing(
+    tmp_path: Path, db: str | Path
+) -> None:
     result = run("submit", str(tmp_path / "nope.txt"))
     assert result.exit_code == 2
     assert "找不到文件" in result.stderr and "Traceback" not in result.output
@@ -304,7 +306,7 @@ def test_concurrent_accept_during_revise_is_a_conflict(
 
 
 @pytest.mark.slow
-def test_sigkill_during_revise_loses_nothing(tmp_path: Path, db: Path) -> None:
+def test_sigkill_during_revise_loses_nothing(tmp_path: Path, db: str | Path) -> None:
     draft_id = _submit(tmp_path, "district")
     before = _json("log", str(draft_id))
     marker = tmp_path / "editor.pid"
@@ -349,12 +351,22 @@ open(sys.argv[2], "w").close()
 time.sleep(60)
 """
 
+# PostgreSQL: another session holds the drafts table; drafter's lock_timeout bounds the wait.
+_HOLD_PG_LOCK = """
+import sys, time, psycopg
+conn = psycopg.connect(sys.argv[1].replace("postgresql+psycopg://", "postgresql://"))
+conn.execute("LOCK TABLE drafts IN ACCESS EXCLUSIVE MODE")
+open(sys.argv[2], "w").close()
+time.sleep(60)
+"""
+
 
 @pytest.mark.slow
-def test_locked_database_gives_clear_message(tmp_path: Path, db: Path) -> None:
+def test_locked_database_gives_clear_message(tmp_path: Path, db: str | Path) -> None:
     draft_id = _submit(tmp_path, "society")
     marker = tmp_path / "locked"
-    proc = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(db), str(marker)])
+    holder = _HOLD_LOCK if isinstance(db, Path) else _HOLD_PG_LOCK
+    proc = subprocess.Popen([sys.executable, "-c", holder, str(db), str(marker)])
     try:
         for _ in range(600):
             if marker.exists():
@@ -394,13 +406,12 @@ def test_export_evals_writes_cases(tmp_path: Path) -> None:
     assert case.expected_attribution == "北京气象学会" and (where / "golden.md").is_file()
 
 
-def test_db_flag_wins_over_environment(tmp_path: Path, db: Path) -> None:
+def test_db_flag_wins_over_environment(tmp_path: Path, db: str | Path) -> None:
     other = tmp_path / "other.db"
     path = write_report(tmp_path, "society")
     result = run("submit", str(path), "--db", str(other))
     assert result.exit_code == 0, result.output
     with Store(other) as store:
         assert len(store.list_drafts()) == 1
-    if db.exists():
-        with Store(db) as store:
-            assert store.list_drafts() == []
+    with Store(db) as store:
+        assert store.list_drafts() == []

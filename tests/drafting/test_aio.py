@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from drafter.drafting import adraft, adraft_many, draft
-from drafter.drafting.aio import CallGate
 from drafter.drafting.backend import ProseStep
 from drafter.model.config import ModelConfig
 from drafter.model.providers import clear_built_models
@@ -116,27 +115,3 @@ def test_adraft_many_runs_a_sync_backend_in_threads(profile: Profile) -> None:
     assert [it.status for it in items] == ["ready", "ready"]
     # One slot: the second brief's facts call waited for the first brief's.
     assert [c.kind for c in backend.calls] == ["facts", "facts", "prose", "prose"]
-
-
-def test_the_gate_hands_a_free_slot_to_the_brief_furthest_along() -> None:
-    async def run() -> list[str]:
-        gate = CallGate(1)
-        order: list[str] = []
-        await gate.acquire((0, 0))
-
-        async def wait(name: str, priority: tuple[int, ...]) -> None:
-            await gate.acquire(priority)
-            order.append(name)
-            gate.release()
-
-        tasks = [
-            asyncio.create_task(wait("new brief", (0, 5))),
-            asyncio.create_task(wait("repair", (-2, 9))),
-            asyncio.create_task(wait("prose", (-1, 1))),
-        ]
-        await asyncio.sleep(0)
-        gate.release()
-        await asyncio.gather(*tasks)
-        return order
-
-    assert asyncio.run(run()) == ["repair", "prose", "new brief"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -107,3 +110,35 @@ def test_usage_adds_cached_and_shared_tokens() -> None:
     a = TokenUsage(prompt_tokens=10, cached_tokens=4, shared_prefix_tokens=6)
     total = a + a
     assert (total.prompt_tokens, total.cached_tokens, total.shared_prefix_tokens) == (20, 8, 12)
+
+
+def test_each_call_records_the_longest_prefix_of_any_earlier_request(tmp_path: Path) -> None:
+    texts = ["5月8日，我会召开推进会。", "5月8日，我会召开年会。", "6月1日，我会举办讲座。"]
+    with StubServer(responder=lambda r: PROSE, prefix_cache=64) as stub:
+        config = _config(stub, tmp_path)
+        stats = [write_prose(_report(t), Facts(), config)[1] for t in texts]
+        sent = [[(str(m["role"]), str(m["content"])) for m in r.messages] for r in stub.requests]
+    for k, s in enumerate(stats):
+        best = max((common_prefix_tokens(sent[k], sent[j]) for j in range(k)), default=0)
+        assert s.usage.cached_tokens == best  # read back from the answer, per call
+    # The second report opens like the first, so more of it was served from the cache.
+    assert (
+        stats[1].usage.cached_tokens
+        > stats[2].usage.cached_tokens
+        > 0
+        == stats[0].usage.cached_tokens
+    )
+
+
+def test_the_stub_does_its_own_work_inside_the_latency(tmp_path: Path) -> None:
+    def slow(request: object) -> dict[str, Any]:
+        threading.Event().wait(0.3)  # a slow responder: routing, counting …
+        return PROSE
+
+    with StubServer(responder=slow, latency=0.4) as stub:
+        config = _config(stub, tmp_path)
+        started = time.monotonic()
+        write_prose(_report("5月8日，我会召开推进会。"), Facts(), config)
+        elapsed = time.monotonic() - started
+    assert stub.delays == [0.4]
+    assert 0.4 <= elapsed < 0.65  # not 0.3 + 0.4: the model's latency includes its work

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,9 @@ from drafter.store.accounts import MAX_FAILURES
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> drafter.Store:
-    s = drafter.Store(tmp_path / "a.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(db_target: str | Path) -> Iterator[drafter.Store]:
+    with drafter.Store(db_target) as s:
+        yield s
 
 
 def test_add_list_disable_passwd(store: drafter.Store) -> None:
@@ -32,7 +33,7 @@ def test_add_list_disable_passwd(store: drafter.Store) -> None:
     assert drafter.authenticate(store, "zhang", "password3") is None
     # The hash is argon2, never the password.
     row = store._query("SELECT password_hash FROM accounts WHERE name = 'li'")[0]
-    assert row[0].startswith("$argon2") and "password2" not in row[0]
+    assert row["password_hash"].startswith("$argon2") and "password2" not in row["password_hash"]
 
 
 def test_bad_accounts_are_refused(store: drafter.Store) -> None:
@@ -65,19 +66,65 @@ def test_throttling_and_sessions(store: drafter.Store) -> None:
     old, _ = drafter.open_session(store, a, ttl=dt.timedelta(seconds=-5))
     assert drafter.session_for(store, old) is None
     # Stored hashed: the cookie value is not in the database.
-    assert not store._query("SELECT 1 FROM sessions WHERE token_hash = ?", (token,))
+    assert not store._query("SELECT 1 FROM sessions WHERE token_hash = :t", {"t": token})
 
 
 def test_account_events_carry_the_actor(store: drafter.Store) -> None:
     with drafter.acting_as("admin1"):
         drafter.add_account(store, "li", "password2", role="editor")
     row = store._query("SELECT kind, actor FROM events WHERE kind = 'account_added'")[0]
-    assert tuple(row) == ("account_added", "admin1")
+    assert (row["kind"], row["actor"]) == ("account_added", "admin1")
 
 
 def test_a_version_3_database_gains_accounts_in_place(tmp_path: Path) -> None:
+    # SQLite only: an office's existing file upgrading in place (PostgreSQL stores start
+    # at the current schema).
     path = tmp_path / "old.db"
     drafter.Store(path, target_version=3).close()
     with drafter.Store(path) as store:
         assert store.schema_version() >= 4
         drafter.add_account(store, "li", "password2", role="editor")
+
+
+def test_enable_a_disabled_account(store: drafter.Store) -> None:
+    drafter.add_account(store, "zhang", "password1", role="contributor", orgs=["北京抗癌协会"])
+    drafter.disable_account(store, "zhang")
+    assert drafter.authenticate(store, "zhang", "password1") is None
+    with drafter.acting_as("admin1"):
+        again = drafter.enable_account(store, "zhang")
+    assert not again.disabled and again.orgs == ("北京抗癌协会",)
+    assert drafter.authenticate(store, "zhang", "password1") == again  # the old password
+    row = store._query("SELECT detail_json, actor FROM events WHERE kind = 'account_enabled'")
+    assert [(r["actor"], r["detail_json"]) for r in row] == [("admin1", '{"account": "zhang"}')]
+    with pytest.raises(drafter.NotFoundError, match="没有账号"):
+        drafter.enable_account(store, "nobody")
+
+
+def test_set_orgs_of_a_contributor(store: drafter.Store) -> None:
+    drafter.add_account(store, "zhang", "password1", role="contributor", orgs=["北京抗癌协会"])
+    with drafter.acting_as("admin1"):
+        a = drafter.set_orgs(store, "zhang", [" 北京市医学会 ", "", "北京抗癌协会"])
+    assert a.orgs == ("北京市医学会", "北京抗癌协会")  # cleaned as add_account cleans
+    assert drafter.get_account(store, "zhang").orgs == a.orgs
+    assert a.may_see("北京市医学会", None) and not a.may_see("北京护理学会", None)
+    row = store._query("SELECT detail_json, actor FROM events WHERE kind = 'account_orgs_set'")
+    assert len(row) == 1 and row[0]["actor"] == "admin1"
+    assert json.loads(row[0]["detail_json"]) == {
+        "account": "zhang",
+        "before": ["北京抗癌协会"],
+        "orgs": ["北京市医学会", "北京抗癌协会"],
+    }
+
+
+def test_set_orgs_refusals_change_nothing(store: drafter.Store) -> None:
+    drafter.add_account(store, "zhang", "password1", role="contributor", orgs=["北京抗癌协会"])
+    drafter.add_account(store, "li", "password2", role="editor")
+    with pytest.raises(drafter.InputError, match="至少指定一个单位"):
+        drafter.set_orgs(store, "zhang", ["  ", ""])
+    with pytest.raises(drafter.InputError, match="只有报送人"):
+        drafter.set_orgs(store, "li", ["北京抗癌协会"])
+    with pytest.raises(drafter.NotFoundError, match="没有账号"):
+        drafter.set_orgs(store, "nobody", ["北京抗癌协会"])
+    assert drafter.get_account(store, "zhang").orgs == ("北京抗癌协会",)
+    assert drafter.get_account(store, "li").orgs == ()
+    assert not store._query("SELECT 1 AS x FROM events WHERE kind = 'account_orgs_set'")

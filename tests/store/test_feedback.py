@@ -29,8 +29,8 @@ from workflow_data import fake_draft, finding, make_brief, make_report  # noqa: 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "drafter.db", timeout=0.5) as s:
+def store(db_target: str | Path) -> Iterator[Store]:
+    with Store(db_target, timeout=0.5) as s:
         yield s
 
 
@@ -127,8 +127,8 @@ def test_weekly_stats_per_iso_week_and_org_kind(store: Store, session: dict[str,
     old = "2026-01-07T04:00:00+00:00"  # a Wednesday of ISO week 2
     with store.transaction() as conn:
         conn.execute(
-            "UPDATE drafts SET created_at = ? WHERE id IN (?, ?)",
-            (old, session["grassroots"], session["society"]),
+            "UPDATE drafts SET created_at = :at WHERE id IN (:a, :b)",
+            {"at": old, "a": session["grassroots"], "b": session["society"]},
         )
     rows = weekly_stats(store)
     assert [(r["week"], r["org_kind"]) for r in rows] == [
@@ -201,7 +201,7 @@ def test_few_shot_examples_same_kind_newest_first_within_budget(
     accept(store, district)
     accept(store, ids[0])
     revise(store, ids[1], profile=profile, edit_fn=_replace("9位", "九位"), check_fn=_none)
-    accept(store, ids[1])
+    accept(store, ids[1], note="数字按体例改写")
     # ids[2] is not accepted: never an example
 
     def count(text: str) -> int:
@@ -215,3 +215,89 @@ def test_few_shot_examples_same_kind_newest_first_within_budget(
     assert len(few_shot_examples(store, "society", budget_tokens=one, count=count)) == 1
     assert few_shot_examples(store, "society", budget_tokens=10, count=count) == []
     assert few_shot_examples(store, "office", budget_tokens=10_000, count=count) == []
+
+
+def test_stats_whole_output_on_a_hand_checked_store(
+    store: Store, session: dict[str, int], profile: Profile
+) -> None:
+    """Every figure of a three-draft store, checked by hand against the records.
+
+    The district draft (findings space.cjk and guard.number) is revised twice; the
+    second revision brings space.cjk back, so only guard.number counts as fixed by hand
+    and the draft is pending with the one error of its latest revision.
+    """
+    district, society = session["district"], session["society"]
+    revise(
+        store,
+        district,
+        profile=profile,
+        edit_fn=_replace("开展应急科普宣传。", "开展应急科普宣传活动。"),
+        check_fn=lambda b, r, p: [finding("space.cjk", "9 位"), finding("x.y", "z", "warning")],
+    )
+    d, s = store.get_draft(district), store.get_draft(society)
+    assert d.revision_count == 2 and d.edit_ratio is not None and d.edit_ratio > 0
+    ratio = d.edit_ratio
+    engine = {"engine": s.engine, "model": s.model}
+    prompt = {"prompt_id": s.prompt_id, "prompt_version": s.prompt_version}
+    assert (d.engine, d.model, d.prompt_id, d.prompt_version) == tuple((engine | prompt).values())
+    row = {"org_kind": "district", "engine": s.engine, "revisions": 2, "edit_ratio": ratio}
+    assert stats(store) == {
+        "since": None,
+        "submitted": 3,
+        "drafted": 3,
+        "draft_failed": 0,
+        "accepted": 1,
+        "accepted_unchanged": 1,
+        "revised": 1,
+        "rejected": 1,
+        "pending": 1,
+        "pending_with_errors": [{"draft_id": district, "headline": d.headline, "error_count": 1}],
+        "published": 0,
+        "acceptance_rate": 0.5,
+        "edit_ratio": {
+            "drafts": 2,
+            "edit_ratio_mean": pytest.approx(ratio / 2),
+            "edit_ratio_median": pytest.approx(ratio / 2),
+        },
+        "edit_ratio_by_model": [
+            {
+                **engine,
+                **prompt,
+                "drafts": 2,
+                "edit_ratio_mean": pytest.approx(ratio / 2),
+                "edit_ratio_median": pytest.approx(ratio / 2),
+            }
+        ],
+        "edit_ratio_by_org_kind": [
+            {
+                "org_kind": "district",
+                "drafts": 1,
+                "edit_ratio_mean": ratio,
+                "edit_ratio_median": ratio,
+            },
+            {"org_kind": "society", "drafts": 1, "edit_ratio_mean": 0.0, "edit_ratio_median": 0.0},
+        ],
+        "lint_rules_fixed_by_hand": [],
+        "guard_findings_fixed_by_hand": [{"rule": "guard.number", "fixed_count": 1}],
+        "drafts": [
+            {
+                "draft_id": society,
+                "status": "accepted",
+                "org": s.org_short or s.org,
+                "org_kind": "society",
+                "engine": s.engine,
+                "headline": s.headline,
+                "error_count": 0,
+                "revisions": 0,
+                "edit_ratio": 0.0,
+            },
+            {
+                "draft_id": district,
+                "status": "revised",
+                "org": d.org_short or d.org,
+                "headline": d.headline,
+                "error_count": 1,
+                **row,
+            },
+        ],
+    }

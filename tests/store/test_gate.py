@@ -17,8 +17,8 @@ from workflow_data import fake_draft, make_report  # noqa: E402
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "drafter.db", timeout=0.5) as s:
+def store(db_target: str | Path) -> Iterator[Store]:
+    with Store(db_target, timeout=0.5) as s:
         yield s
 
 

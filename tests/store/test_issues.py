@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,8 +32,8 @@ DAY = dt.date(2026, 6, 22)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "drafter.db", timeout=5) as s:
+def store(db_target: str | Path) -> Iterator[Store]:
+    with Store(db_target, timeout=5) as s:
         yield s
 
 
@@ -139,7 +138,7 @@ def test_year_rollover_and_explicit_numbers(store: Store, profile: Profile) -> N
 
 
 def test_concurrent_publishes_take_different_numbers(
-    store: Store, profile: Profile, tmp_path: Path
+    store: Store, profile: Profile, db_target: str | Path
 ) -> None:
     ids = _accepted(store, profile, "society", "district", "grassroots")
     issue_ids = [new_issue(store, profile=profile, date=DAY, draft_ids=[i]).id for i in ids]
@@ -147,7 +146,7 @@ def test_concurrent_publishes_take_different_numbers(
     barrier = threading.Barrier(len(issue_ids))
 
     def publish(issue_id: int) -> None:
-        with Store(store.path, timeout=10) as own:
+        with Store(db_target, timeout=10) as own:
             barrier.wait()
             numbers.append(publish_issue(own, issue_id, profile=profile).record.number or 0)
 
@@ -163,10 +162,11 @@ def test_gate_refuses_a_brief_with_errors_unless_forced(store: Store, profile: P
     (draft_id,) = _accepted(store, profile, "district")
     record = new_issue(store, profile=profile, date=DAY)
     # The current text gains an error behind the gate's back (e.g. a rule changed).
-    with sqlite3.connect(store.path) as conn:
+    with store.transaction() as conn:
         conn.execute(
-            "UPDATE drafts SET brief_json = replace(brief_json, '600余份', '900余份') WHERE id = ?",
-            (draft_id,),
+            "UPDATE drafts SET brief_json = replace(brief_json, '600余份', '900余份')"
+            " WHERE id = :id",
+            {"id": draft_id},
         )
     with pytest.raises(GateError, match="900余份"):
         publish_issue(store, record.id, profile=profile)
@@ -197,7 +197,7 @@ def test_reopened_issue_takes_a_corrected_brief_and_keeps_its_number(
     assert revise(store, draft_id, profile=profile, edit_fn=edit).outcome == "saved"
     with pytest.raises(ConflictError, match="已修改"):  # revised: must pass the gate again
         publish_issue(store, record.id, profile=profile)
-    accept(store, draft_id, profile=profile)
+    accept(store, draft_id, profile=profile, note="标题改得更简洁")
     again = publish_issue(store, record.id, profile=profile)
     assert (again.record.number, again.record.total) == (1, 1)
     assert again.issue.briefs()[0].headline.startswith("怀柔区科协组织科技志愿者")

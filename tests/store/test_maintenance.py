@@ -1,5 +1,6 @@
 """Database hygiene: no database created by reading, other applications' files refused,
-drafter's own files marked, the integrity check and the online backup."""
+drafter's own files marked, the integrity check and the online backup (SQLite files by
+nature: tmp_path); then what check and backup do on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from drafter.profile import load_profile
 from drafter.store import backup_database, check_database
 from drafter.store._connection import APPLICATION_ID
 from drafter.store.database import Store
-from drafter.store.migrations import load_migrations
+from drafter.store.migrations import head_version
 
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))
@@ -112,7 +113,7 @@ def test_old_schema_without_id_is_upgraded_and_marked(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA application_id = 0")
     with Store(path) as store:
-        assert store.schema_version() == load_migrations()[-1].version
+        assert store.schema_version() == head_version()
     assert _app_id(path) == APPLICATION_ID
 
 
@@ -228,3 +229,72 @@ def test_backup_does_not_migrate_the_source(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "b.db") as conn:
         assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
     assert os.stat(path).st_size == before
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_store(pg_server: object) -> object:
+    from db_targets import PgServer
+
+    assert isinstance(pg_server, PgServer)
+    url = pg_server.migrated()
+    yield url
+    pg_server.drop(url)
+
+
+def test_postgresql_check_passes_a_good_database_and_says_what_it_checked(
+    pg_store: str,
+) -> None:
+    with Store(pg_store) as store:
+        store.submit(make_report("society", load_profile()))
+    result = check_database(pg_store)
+    assert result.ok, result.problems
+    assert {"连接数据库", "结构版本", "事件日志的只追加触发器", "引用检查"} <= set(result.checked)
+    assert "@" in str(result.path) and ":***" not in str(result.path)
+
+
+def test_postgresql_check_finds_a_disabled_trigger_and_a_dangling_reference(
+    pg_store: str,
+) -> None:
+    import psycopg
+
+    with Store(pg_store) as store:
+        store.submit(make_report("society", load_profile()))
+    with psycopg.connect(pg_store, autocommit=True) as conn:
+        conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_delete")
+        # a restore with foreign-key triggers off (as pg_restore --disable-triggers does)
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE drafts SET report_id = 999")
+    result = check_database(pg_store)
+    assert not result.ok
+    assert any("events_no_delete" in p and "停用" in p for p in result.problems)
+    assert any("失效的引用" in p for p in result.problems)
+    assert any("drafts" in p and "report_id" in p for p in result.problems)
+    assert "pg_dump" in result.advice or "pg_restore" in result.advice
+
+
+def test_postgresql_check_refuses_a_missing_database(pg_store: str) -> None:
+    missing = pg_store.rsplit("/", 1)[0] + "/a_database_nobody_made"
+    with pytest.raises(InputError) as info:
+        check_database(missing)
+    assert "不存在" in info.value.message
+
+
+def test_postgresql_backup_gives_the_pg_dump_line_without_the_password(
+    pg_store: str, tmp_path: Path
+) -> None:
+    with_password = (
+        pg_store.replace("://", "://postgres:s3cret@", 1)
+        if "@" not in pg_store
+        else (pg_store.replace("@", ":s3cret@", 1))
+    )
+    dest = tmp_path / "bulletin.dump"
+    with pytest.raises(InputError) as info:
+        backup_database(with_password, dest)
+    text = info.value.message + (info.value.hint or "")
+    assert "s3cret" not in text and "***" not in text
+    assert f"pg_dump --format=custom --file={dest}" in info.value.message
+    assert "pg_restore" in (info.value.hint or "")
+    assert not dest.exists()

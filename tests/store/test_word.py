@@ -23,8 +23,8 @@ from workflow_data import fake_draft, make_report  # noqa: E402
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "drafter.db", timeout=0.5) as s:
+def store(db_target: str | Path) -> Iterator[Store]:
+    with Store(db_target, timeout=0.5) as s:
         yield s
 
 
@@ -72,7 +72,7 @@ def test_tracked_changes_by_two_authors_become_a_revision(
     event = store.events(draft_id)[-1]
     assert event.kind == "revised" and event.detail["notes"] == kept
     assert "张编辑、李审核" in event.detail["source"]
-    assert accept(store, draft_id, profile=profile).status == "accepted"
+    assert accept(store, draft_id, profile=profile, note="按批注修改").status == "accepted"
 
 
 def test_an_inserted_fabrication_is_stored_but_gated(

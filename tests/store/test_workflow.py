@@ -36,10 +36,12 @@ from workflow_data import fake_draft, finding, make_report  # noqa: E402
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(
+    db_target: str | Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
     # Files kept for the editor after a failed revise land here, not in the real /tmp.
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    with Store(tmp_path / "drafter.db", timeout=0.5) as s:
+    with Store(db_target, timeout=0.5) as s:
         yield s
 
 
@@ -201,7 +203,7 @@ def test_revise_stores_revision_with_sentence_diff(store: Store, profile: Profil
     d = store.get_draft(draft_id)
     assert d.status == "revised" and d.edit_ratio == rev.edit_ratio
     # accepting now accepts the revision, with its edit ratio
-    assert accept(store, draft_id).edit_ratio == rev.edit_ratio
+    assert accept(store, draft_id, note="标题改得更简洁").edit_ratio == rev.edit_ratio
     assert store.accepted_unpublished()[0].brief.paragraphs == rev.brief.paragraphs
 
 
@@ -348,8 +350,10 @@ submit_report(Store(sys.argv[1]), make_report("district", profile), original=b"r
 
 
 @pytest.mark.slow
-def test_sigkill_while_drafting_keeps_the_submission(tmp_path: Path, profile: Profile) -> None:
-    path = tmp_path / "drafter.db"
+def test_sigkill_while_drafting_keeps_the_submission(
+    db_target: str | Path, tmp_path: Path, profile: Profile
+) -> None:
+    path = db_target
     marker = tmp_path / "drafting"
     proc = subprocess.Popen(
         [sys.executable, "-c", _KILLED_WHILE_DRAFTING, str(path), str(marker), str(TESTS)],

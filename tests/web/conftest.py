@@ -1,12 +1,16 @@
-"""A newsroom over a fresh store: two contributors, an editor, an admin, one draft each."""
+"""A newsroom over a fresh store: two contributors, an editor, an admin, one draft each.
+
+The store is ``db_target``'s: every test using a newsroom runs on SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from db_targets import DbTargets
 from starlette.testclient import TestClient
 
 import drafter
@@ -37,7 +41,7 @@ def csrf() -> Callable[[str], str]:
     return csrf_of
 
 
-def make_newsroom(db: Path) -> dict[str, object]:
+def make_newsroom(db: str | Path) -> dict[str, object]:
     """The store path, the app and the draft id of each contributor's organization."""
     profile = drafter.load_profile()
     drafts: dict[str, int] = {}
@@ -54,14 +58,18 @@ def make_newsroom(db: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def newsroom(tmp_path: Path) -> dict[str, object]:
-    return make_newsroom(tmp_path / "news.db")
+def newsroom(db_target: str | Path) -> dict[str, object]:
+    return make_newsroom(db_target)
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def shared(
+    db_targets: DbTargets, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, object]]:
     """One newsroom for a whole module of read-only or refused requests (hashing is slow)."""
-    return make_newsroom(tmp_path_factory.mktemp("shared") / "news.db")
+    target = db_targets.new(tmp_path_factory.mktemp("shared"), "news.db")
+    yield make_newsroom(target)
+    db_targets.drop(target)
 
 
 @pytest.fixture

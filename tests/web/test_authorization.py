@@ -33,8 +33,19 @@ MATRIX: list[tuple[str, str, dict[str, int]]] = [
     ("POST", "/review/{own}/edit", {ANON: 403, C1: 403, E1: 400, A1: 400}),
     ("POST", "/review/{own}/accept", {ANON: 403, C1: 403, E1: 400, A1: 400}),
     ("POST", "/review/{own}/reject", {ANON: 403, C1: 403, E1: 400, A1: 400}),
+    ("POST", "/review/{own}/heartbeat", {ANON: 403, C1: 403, E1: 200, A1: 200}),
+    ("POST", "/review/{own}/note", {ANON: 403, C1: 403, E1: 400, A1: 400}),  # no audience
+    ("POST", "/review/{own}/takeover", {ANON: 403, C1: 403, E1: 303, A1: 303}),
+    ("GET", "/copies/9999", {ANON: 303, C1: 403, E1: 404, A1: 404}),
+    ("GET", "/notifications", {ANON: 303, C1: 200, E1: 200, A1: 200}),
     # Last: it changes the draft (a new draft of the same report).
     ("POST", "/review/{own}/redraft", {ANON: 403, C1: 403, E1: 303, A1: 303}),
+    ("GET", "/admin/accounts", {ANON: 303, C1: 403, E1: 403, A1: 200}),
+    ("POST", "/admin/accounts/new", {ANON: 403, C1: 403, E1: 403, A1: 400}),  # empty name
+    ("POST", "/admin/accounts/nobody/disable", {ANON: 403, C1: 403, E1: 403, A1: 404}),
+    ("POST", "/admin/accounts/nobody/password", {ANON: 403, C1: 403, E1: 403, A1: 404}),
+    ("POST", "/admin/accounts/nobody/enable", {ANON: 403, C1: 403, E1: 403, A1: 404}),
+    ("POST", "/admin/accounts/nobody/orgs", {ANON: 403, C1: 403, E1: 403, A1: 404}),
     ("POST", "/logout", {ANON: 403, C1: 303, E1: 303, A1: 303}),
 ]
 
@@ -102,7 +113,9 @@ def test_every_route_is_in_the_matrix(shared: dict[str, object]) -> None:
             m,
             t.replace("9999", "{issue_id:int}")
             .replace("download.docx", "download.{fmt}")
-            .replace("/add", "/{action}"),
+            .replace("/add", "/{action}")
+            .replace("/nobody/", "/{name}/")
+            .replace("/copies/{issue_id:int}", "/copies/{copy_id:int}"),
         )
         for m, t, _ in MATRIX
     }

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,8 +19,8 @@ from drafter.cli import app
 runner = CliRunner()
 
 
-def test_user_commands(tmp_path: Path) -> None:
-    db = str(tmp_path / "u.db")
+def test_user_commands(db_target: str | Path) -> None:
+    db = str(db_target)
     r = runner.invoke(
         app,
         [
@@ -111,3 +112,61 @@ def test_serve_demo_prints_how_to_log_in_and_serves() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_serve_on_the_configured_store_takes_and_drafts_a_submission(
+    db_target: str | Path, csrf: Callable[[str], str]
+) -> None:
+    """A real server process on ``--db`` (SQLite file or PostgreSQL URL) with its worker."""
+    import drafter
+
+    db = str(db_target)
+    r = runner.invoke(
+        app,
+        ["user", "add", "c1", "--role", "contributor", "--org", "北京抗癌协会",
+         "--password-stdin", "--db", db],
+        input="password123\n",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drafter", "serve", "--db", db, "--port", str(port),
+         "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=5) as client:
+            for _ in range(300):
+                try:
+                    page = client.get("/login")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None, proc.communicate()[0]
+                    time.sleep(0.1)
+            token = csrf(page.text)
+            login = {"csrf": token, "name": "c1", "password": "password123"}
+            resp = client.post("/login", data=login)
+            assert resp.status_code == 303, resp.text
+            token = csrf(client.get("/submit").text)
+            text = "2026年5月8日，北京抗癌协会在北京举办肿瘤防治科普讲座，200余名市民参加。"
+            resp = client.post(
+                "/submit",
+                data={"csrf": token, "org": "北京抗癌协会", "text": text, "action": "submit"},
+            )
+            assert resp.status_code == 303, resp.text
+        deadline = time.monotonic() + 30
+        while True:
+            with drafter.Store(db_target) as store:
+                (draft,) = store.list_drafts()
+            if draft.status != "submitted" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert draft.status == "drafted" and draft.org == "北京抗癌协会"
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=10)[0]
+    assert "password123" not in output and "Traceback" not in output

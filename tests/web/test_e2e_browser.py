@@ -8,6 +8,8 @@ publishes; the contributor sees the outcome. Every page is screenshotted (into
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import socket
 import threading
@@ -58,12 +60,19 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    import uvicorn
-
     db = tmp_path / "e2e.db"
     with drafter.Store(db) as store:
         drafter.add_account(store, "baosong", PASSWORD, role="contributor", orgs=["北京抗癌协会"])
         drafter.add_account(store, "bianji", PASSWORD, role="editor")
+    with _serving(db) as base:
+        yield base, db
+
+
+@contextlib.contextmanager
+def _serving(db: str | Path) -> Iterator[str]:
+    """The newsroom over ``db`` under uvicorn in a thread, on a free loopback port."""
+    import uvicorn
+
     port = _free_port()
     config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -74,7 +83,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         time.sleep(0.05)
     assert srv.started
     try:
-        yield f"http://127.0.0.1:{port}", db
+        yield f"http://127.0.0.1:{port}"
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
@@ -119,6 +128,11 @@ def _run(browser: Any, base: str, db: Path, shots: Path, tmp: Path) -> None:
     c.click("button[value=submit]")
     c.wait_for_url(f"{base}/mine/*")
     draft_id = int(c.url.rsplit("/", 1)[1])
+    # The server's in-process worker drafts it in the background; the page reloads itself.
+    deadline = time.monotonic() + 20
+    while "已完成" not in c.inner_text("main"):
+        assert time.monotonic() < deadline, "the background draft never finished"
+        time.sleep(0.5)
     c.screenshot(path=str(shots / "02-contributor-submitted.png"), full_page=True)
 
     # The editor: queue, review, edit, accept.
@@ -145,6 +159,7 @@ def _run(browser: Any, base: str, db: Path, shots: Path, tmp: Path) -> None:
         errors = store.get_draft(draft_id).current_errors
     if errors:
         e.fill(".decide input[name=why]", "已与原文核对")
+    e.fill(".decide textarea[name=note]", "标题改得更简洁")  # a changed text is explained
     e.click("button:has-text('采用')")
     e.wait_for_selector(".st-accepted")
 
@@ -177,3 +192,80 @@ def _run(browser: Any, base: str, db: Path, shots: Path, tmp: Path) -> None:
     c.screenshot(path=str(shots / "08-contributor-outcome.png"), full_page=True)
     c.goto(f"{base}/mine")
     c.screenshot(path=str(shots / "09-contributor-mine.png"), full_page=True)
+
+
+# Six weeks of decided drafts by two prompt versions, so the stats charts have lines.
+HISTORY_WEEKS = 6
+
+
+def _seed_history(db: Path) -> None:
+    profile = drafter.load_profile()
+    with drafter.Store(db) as store:
+        drafter.add_account(store, "bianji", PASSWORD, role="editor")
+        drafter.add_account(store, "guanli", PASSWORD, role="admin")
+        monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+        for week in range(HISTORY_WEEKS):
+            for k, org in enumerate(("北京抗癌协会", "北京市朝阳区科学技术协会", "北京气象学会")):
+                text = TEXT.replace("北京抗癌协会", org).replace("200", str(200 + week * 10 + k))
+                report = drafter.report_from_text(text, org=org, profile=profile)
+                draft = drafter.submit_report(store, report, profile=profile, model="offline")
+                draft_id = draft.draft.id
+                created = monday - dt.timedelta(weeks=HISTORY_WEEKS - week) + dt.timedelta(days=k)
+                with store.transaction() as conn:
+                    conn.execute(
+                        "UPDATE drafts SET engine = 'model', model = 'qwen2.5-7b',"
+                        " prompt_id = 'brief', prompt_version = :v, created_at = :t"
+                        " WHERE id = :id",
+                        {
+                            "v": "3" if week < 3 else "4",
+                            "t": f"{created.isoformat()}T04:00:00+00:00",
+                            "id": draft_id,
+                        },
+                    )
+                with drafter.acting_as("bianji"):
+                    if (week + k) % 3 == 0:  # the editor shortens the first paragraph
+                        brief = store.get_draft(draft_id).current_brief
+                        assert brief is not None
+                        md = drafter.render_brief_md(brief)
+                        drafter.revise_text(
+                            store, draft_id, md.replace("，并为60名居民提供了免费咨询", "")
+                        )
+                    if (week + k) % 4 == 3:
+                        drafter.reject(store, draft_id, "与本刊无关")
+                    else:
+                        drafter.accept(store, draft_id, force=True, why="已核对")
+
+
+def test_stats_charts_and_the_account_page(tmp_path: Path) -> None:
+    """The editor's weekly charts render as SVG; the admin adds an account in the browser."""
+    db = tmp_path / "history.db"
+    _seed_history(db)
+    shots = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with _serving(db) as base, playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            e = _login(browser, base, "bianji")
+            e.wait_for_url(f"{base}/queue")
+            e.goto(f"{base}/stats")
+            charts = e.locator("svg.line-chart")
+            assert charts.count() == 4
+            assert charts.first.bounding_box()["width"] > 300  # drawn, not collapsed
+            assert e.locator("svg.line-chart polyline").count() >= 4
+            assert "qwen2.5-7b · brief@4" in e.inner_text(".charts >> nth=1")
+            e.screenshot(path=str(shots / "10-editor-stats.png"), full_page=True)
+            a = _login(browser, base, "guanli")
+            a.wait_for_url(f"{base}/queue")
+            a.click("a:has-text('账号管理')")
+            a.wait_for_url(f"{base}/admin/accounts")
+            a.fill(".add-account input[name=name]", "zhangsan")
+            a.fill(".add-account textarea[name=orgs]", "北京抗癌协会\n北京市医学会")
+            a.click(".add-account button:has-text('新建')")
+            a.wait_for_selector("text=已新建账号 zhangsan")
+            assert "zhangsan 的初始密码" in a.inner_text("main")
+            assert "北京抗癌协会、北京市医学会" in a.inner_text("tr[data-account=zhangsan]")
+            a.screenshot(path=str(shots / "11-admin-accounts.png"), full_page=True)
+        finally:
+            browser.close()
+    with drafter.Store(db) as store:
+        assert drafter.get_account(store, "zhangsan").orgs == ("北京抗癌协会", "北京市医学会")

@@ -43,9 +43,9 @@ def test_login_needs_the_login_form_token(newsroom: dict[str, Any]) -> None:
 
 
 def test_every_user_written_field_is_escaped(
-    tmp_path: Any, csrf: Callable[[str], str], login_as: Callable[..., TestClient]
+    db_target: Any, csrf: Callable[[str], str], login_as: Callable[..., TestClient]
 ) -> None:
-    db = tmp_path / "x.db"
+    db = db_target
     org = f"协会{XSS}"
     with drafter.Store(db) as store:
         drafter.add_account(store, "c9", "correct horse 1", role="contributor", orgs=[org])
@@ -66,6 +66,7 @@ def test_every_user_written_field_is_escaped(
     _assert_escaped(r.text)
     r = _post(contributor, "/submit", "/submit", csrf, org=org, text=text, action="submit")
     draft_id = int(r.headers["location"].rsplit("/", 1)[1])
+    drafter.run_workers(db, until_idle=True)  # drafted, so the drafted text is checked too
     editor = login_as(app, "e9")
     page = editor.get(f"/review/{draft_id}").text
     _assert_escaped(page)
@@ -213,9 +214,9 @@ def test_an_unknown_page_is_a_chinese_404(newsroom: dict[str, Any]) -> None:
 
 
 def test_an_oversized_upload_is_refused(
-    tmp_path: Any, csrf: Callable[[str], str], login_as: Callable[..., TestClient]
+    db_target: Any, csrf: Callable[[str], str], login_as: Callable[..., TestClient]
 ) -> None:
-    db = tmp_path / "big.db"
+    db = db_target
     with drafter.Store(db) as store:
         drafter.add_account(
             store, "c1", "correct horse 1", role="contributor", orgs=["北京抗癌协会"]

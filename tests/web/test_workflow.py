@@ -42,6 +42,13 @@ def test_submit_review_publish_and_outcome(
     assert r.status_code == 303
     draft_id = int(r.headers["location"].rsplit("/", 1)[1])
     assert str(draft_id) in c1.get("/mine").text
+    # Stored and queued, not drafted in the request: the page shows it and reloads itself.
+    waiting = c1.get(f"/mine/{draft_id}").text
+    assert "排队中" in waiting and 'http-equiv="refresh"' in waiting
+    # This client runs no app lifespan (so no in-process worker): a worker drafts it here.
+    drafter.run_workers(newsroom["db"], until_idle=True)
+    done = c1.get(f"/mine/{draft_id}").text
+    assert "已完成" in done and 'http-equiv="refresh"' not in done
 
     # The editor finds it in the queue, edits the headline (re-checked), accepts.
     assert f"/review/{draft_id}" in e1.get("/queue?status=").text
@@ -114,4 +121,4 @@ def test_submit_review_publish_and_outcome(
     # The contributor sees it published, with the editor's change marked.
     mine = c1.get(f"/mine/{draft_id}").text
     assert "已刊发" in mine, mine
-    assert "<ins>" in mine, mine
+    assert "<del>" in mine or "<ins>" in mine, mine  # words removed from the headline

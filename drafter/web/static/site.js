@@ -51,3 +51,37 @@ if (submitForm) {
     }, 800);
   });
 }
+
+// Review page: while this editor holds the draft's lock, tell the server every 30 s
+// (and when leaving) what they have typed but not saved, so a takeover keeps it as a
+// copy. Without this script the lock lapses after its idle time; saved text stands.
+const editForm = document.getElementById("edit-form");
+if (editForm) {
+  const url = `/review/${editForm.dataset.draft}/heartbeat`;
+  const area = editForm.querySelector("textarea[name=text]");
+  const initial = area ? area.value : "";
+  const beat = (leaving) => {
+    const data = new FormData();
+    data.set("csrf", editForm.querySelector("input[name=csrf]").value);
+    if (area && area.value !== initial) data.set("text", area.value);
+    if (leaving) {
+      data.set("leaving", "1");  // with nothing unsaved, the server frees the draft
+      navigator.sendBeacon(url, data);
+      return;
+    }
+    fetch(url, { method: "POST", body: data, credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((state) => {
+        if (state && state.holder === false) window.location.reload();  // taken over
+      })
+      .catch(() => {});
+  };
+  window.setInterval(() => beat(false), 30000);
+  area?.addEventListener("input", () => {
+    window.clearTimeout(editForm._beat);
+    editForm._beat = window.setTimeout(() => beat(false), 2000);
+  });
+  let submitting = false;
+  editForm.addEventListener("submit", () => { submitting = true; });
+  window.addEventListener("pagehide", () => { if (!submitting) beat(true); });
+}
