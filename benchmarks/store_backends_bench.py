@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from benchdata import copy_drafts
 
 import drafter
 
@@ -397,40 +398,13 @@ def throughput(dbs: dict[str, str], args: argparse.Namespace) -> dict[str, dict[
 # -- 3. the queue page over many drafts --------------------------------------------------
 
 
-def _columns(conn: Any, table: str, row_id: int, *, skip: tuple[str, ...]) -> list[str]:
-    """The columns of ``table``, read off one of its rows (portable: no PRAGMA, no catalog)."""
-    row = conn.execute(f"SELECT * FROM {table} WHERE id = :id", {"id": row_id}).fetchone()
-    names = list(row.keys())
-    return [c for c in names if c not in skip]
-
-
 def build_many(db: str, total: int) -> float:
     """``total`` drafts: 20 real ones, the rest copied from them by two SQL statements."""
     started = time.perf_counter()
     real = _seed(db, 20, start=500_000)
     copies = -(-(total - len(real)) // len(real))
     with drafter.Store(db) as store, store.transaction() as conn:
-        rep_cols = _columns(conn, "reports", real[0], skip=("id",))
-        dr_cols = _columns(conn, "drafts", real[0], skip=("id", "report_id"))
-        seq = "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < :n) "
-        conn.execute(
-            seq
-            + f"INSERT INTO reports ({', '.join(rep_cols)}) SELECT "
-            + ", ".join(
-                "r.content_id || '-' || CAST(seq.i AS TEXT)" if c == "content_id" else f"r.{c}"
-                for c in rep_cols
-            )
-            + " FROM seq CROSS JOIN reports r",  # a fresh store: the 20 real reports only
-            {"n": copies},
-        )
-        conn.execute(
-            seq
-            + f"INSERT INTO drafts (report_id, {', '.join(dr_cols)}) SELECT nr.id, "
-            + ", ".join(f"d.{c}" for c in dr_cols)
-            + " FROM seq CROSS JOIN drafts d JOIN reports src ON src.id = d.report_id"
-            " JOIN reports nr ON nr.content_id = src.content_id || '-' || CAST(seq.i AS TEXT)",
-            {"n": copies},
-        )
+        copy_drafts(conn, real, copies)
     return time.perf_counter() - started
 
 

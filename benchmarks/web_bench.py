@@ -27,32 +27,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
+from benchdata import copy_drafts, report_text
 
 import drafter
 
 PASSWORD = "bench password"
-TEMPLATE = (
-    "2026年5月{day}日，{org}在{place}举办“{topic}”科普活动，{n}余名群众参加。"
-    "{person}研究员作专题报告，现场发放宣传材料{m}份。"
-)
 FAILURES: list[str] = []
-PLACES = ["朝阳区", "海淀区", "东城区", "西城区", "丰台区"]
-TOPICS = ["科技周", "健康讲堂", "青少年科学营", "防灾减灾", "全民科学素质"]
-
-
-def _text(i: int, org: str) -> str:
-    return TEMPLATE.format(
-        day=1 + i % 28,
-        org=org,
-        place=PLACES[i % 5],
-        topic=TOPICS[i % 5],
-        n=100 + i % 400,
-        person="张王李赵刘"[i % 5] + "明",
-        m=200 + i,
-    )
 
 
 def build_store(db: str, drafts: int, contributors: int) -> None:
@@ -66,47 +48,19 @@ def build_store(db: str, drafts: int, contributors: int) -> None:
         real = []
         for i in range(20):
             org = f"北京市第{i}学会"
-            report = drafter.report_from_text(_text(i, org), org=org, profile=profile)
+            report = drafter.report_from_text(report_text(i, org), org=org, profile=profile)
             real.append(
                 drafter.submit_report(store, report, profile=profile, model="offline").draft.id
             )
         copies = -(-(drafts - len(real)) // len(real))
         with store.transaction() as conn:
-            rep_cols = _columns(conn, "reports", real[0], skip=("id",))
-            dr_cols = _columns(conn, "drafts", real[0], skip=("id", "report_id"))
-            seq = (
-                "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < :n) "
-            )
-            conn.execute(
-                seq
-                + f"INSERT INTO reports ({', '.join(rep_cols)}) SELECT "
-                + ", ".join(
-                    "r.content_id || '-' || CAST(seq.i AS TEXT)" if c == "content_id" else f"r.{c}"
-                    for c in rep_cols
-                )
-                + " FROM seq CROSS JOIN reports r",
-                {"n": copies},
-            )
-            conn.execute(
-                seq
-                + f"INSERT INTO drafts (report_id, {', '.join(dr_cols)}) SELECT nr.id, "
-                + ", ".join(f"d.{c}" for c in dr_cols)
-                + " FROM seq CROSS JOIN drafts d JOIN reports src ON src.id = d.report_id"
-                " JOIN reports nr ON nr.content_id = src.content_id || '-' || CAST(seq.i AS TEXT)",
-                {"n": copies},
-            )
+            copy_drafts(conn, real, copies)
         for e in range(3):
             drafter.add_account(store, f"editor{e}", PASSWORD, role="editor")
         for c in range(contributors):
             drafter.add_account(
                 store, f"c{c}", PASSWORD, role="contributor", orgs=[f"北京市第{100 + c}学会"]
             )
-
-
-def _columns(conn: Any, table: str, row_id: int, *, skip: tuple[str, ...]) -> list[str]:
-    """The columns of ``table``, read off one of its rows (portable: no PRAGMA, no catalog)."""
-    row = conn.execute(f"SELECT * FROM {table} WHERE id = :id", {"id": row_id}).fetchone()
-    return [c for c in list(row.keys()) if c not in skip]
 
 
 def _free_port() -> int:
@@ -195,7 +149,7 @@ async def concurrency(base: str, db: str, args: argparse.Namespace) -> None:
                 "csrf": tokens[i],
                 "org": org,
                 "action": "submit",
-                "text": _text(1000 + i * 100 + k, org) + f"（编号{i}-{k}）",
+                "text": report_text(1000 + i * 100 + k, org) + f"（编号{i}-{k}）",
             }
             t, code = await timed(client, "POST", "/submit", data=data)
             submits.append(t)

@@ -39,27 +39,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from benchdata import report_text
+
 import drafter
-
-TEMPLATE = (
-    "2026年5月{day}日，{org}在{place}举办“{topic}”科普活动，{n}余名群众参加。"
-    "{person}研究员作专题报告，现场发放宣传材料{m}份。"
-)
-PLACES = ["朝阳区", "海淀区", "东城区", "西城区", "丰台区"]
-TOPICS = ["科技周", "健康讲堂", "青少年科学营", "防灾减灾", "全民科学素质"]
-
-
-def _text(i: int, org: str) -> str:
-    return TEMPLATE.format(
-        day=1 + i % 28,
-        org=org,
-        place=PLACES[i % 5],
-        topic=TOPICS[i % 5],
-        n=100 + i % 400,
-        person="张王李赵刘"[i % 5] + "明",
-        m=200 + i,
-    )
-
 
 # -- the worker process -----------------------------------------------------------------
 
@@ -125,7 +107,9 @@ def fill(db: str, jobs: int, briefs: Path) -> None:
     with drafter.Store(db) as store:
         for i in range(jobs):
             org = f"北京市第{i % DISTINCT}学会"
-            report = drafter.report_from_text(_text(i % DISTINCT, org), org=org, profile=profile)
+            report = drafter.report_from_text(
+                report_text(i % DISTINCT, org), org=org, profile=profile
+            )
             if report.text not in made:
                 made[report.text] = drafter.draft(report, profile=profile).model_dump_json()
             drafter.submit_report(store, report, profile=profile, defer=True)

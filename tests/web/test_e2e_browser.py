@@ -8,11 +8,7 @@ publishes; the contributor sees the outcome. Every page is screenshotted (into
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,29 +16,13 @@ from typing import Any
 
 import docx
 import pytest
+from browser import MARKS, chromium, login, screenshots_dir, serving
 
 import drafter
 from drafter.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium)"
-    ),
-]
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+pytestmark = MARKS
 
-FLAGS = [
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-sandbox",
-]
 PASSWORD = "correct horse 1"
 TEXT = (
     "北京抗癌协会“癌症早筛进社区”活动简报\n\n"
@@ -52,67 +32,26 @@ TEXT = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "e2e.db"
     with drafter.Store(db) as store:
         drafter.add_account(store, "baosong", PASSWORD, role="contributor", orgs=["北京抗癌协会"])
         drafter.add_account(store, "bianji", PASSWORD, role="editor")
-    with _serving(db) as base:
+    with serving(create_app(db)) as base:
         yield base, db
-
-
-@contextlib.contextmanager
-def _serving(db: str | Path) -> Iterator[str]:
-    """The newsroom over ``db`` under uvicorn in a thread, on a free loopback port."""
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_contributor_to_published_issue(server: tuple[str, Path], tmp_path: Path) -> None:
     base, db = server
-    shots = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or tmp_path / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            _run(browser, base, db, shots, tmp_path)
-        finally:
-            browser.close()
+    shots = screenshots_dir(tmp_path)
+    with chromium() as browser:
+        _run(browser, base, db, shots, tmp_path)
     assert len(list(shots.glob("*.png"))) >= 8
 
 
 def _login(browser: Any, base: str, name: str) -> Any:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 860}, locale="zh-CN", accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('登录')")
-    return page
+    return login(browser, base, name, PASSWORD)
 
 
 def _run(browser: Any, base: str, db: Path, shots: Path, tmp: Path) -> None:
@@ -240,32 +179,27 @@ def test_stats_charts_and_the_account_page(tmp_path: Path) -> None:
     """The editor's weekly charts render as SVG; the admin adds an account in the browser."""
     db = tmp_path / "history.db"
     _seed_history(db)
-    shots = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or tmp_path / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with _serving(db) as base, playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            e = _login(browser, base, "bianji")
-            e.wait_for_url(f"{base}/queue")
-            e.goto(f"{base}/stats")
-            charts = e.locator("svg.line-chart")
-            assert charts.count() == 4
-            assert charts.first.bounding_box()["width"] > 300  # drawn, not collapsed
-            assert e.locator("svg.line-chart polyline").count() >= 4
-            assert "qwen2.5-7b · brief@4" in e.inner_text(".charts >> nth=1")
-            e.screenshot(path=str(shots / "10-editor-stats.png"), full_page=True)
-            a = _login(browser, base, "guanli")
-            a.wait_for_url(f"{base}/queue")
-            a.click("a:has-text('账号管理')")
-            a.wait_for_url(f"{base}/admin/accounts")
-            a.fill(".add-account input[name=name]", "zhangsan")
-            a.fill(".add-account textarea[name=orgs]", "北京抗癌协会\n北京市医学会")
-            a.click(".add-account button:has-text('新建')")
-            a.wait_for_selector("text=已新建账号 zhangsan")
-            assert "zhangsan 的初始密码" in a.inner_text("main")
-            assert "北京抗癌协会、北京市医学会" in a.inner_text("tr[data-account=zhangsan]")
-            a.screenshot(path=str(shots / "11-admin-accounts.png"), full_page=True)
-        finally:
-            browser.close()
+    shots = screenshots_dir(tmp_path)
+    with serving(create_app(db)) as base, chromium() as browser:
+        e = _login(browser, base, "bianji")
+        e.wait_for_url(f"{base}/queue")
+        e.goto(f"{base}/stats")
+        charts = e.locator("svg.line-chart")
+        assert charts.count() == 4
+        assert charts.first.bounding_box()["width"] > 300  # drawn, not collapsed
+        assert e.locator("svg.line-chart polyline").count() >= 4
+        assert "qwen2.5-7b · brief@4" in e.inner_text(".charts >> nth=1")
+        e.screenshot(path=str(shots / "10-editor-stats.png"), full_page=True)
+        a = _login(browser, base, "guanli")
+        a.wait_for_url(f"{base}/queue")
+        a.click("a:has-text('账号管理')")
+        a.wait_for_url(f"{base}/admin/accounts")
+        a.fill(".add-account input[name=name]", "zhangsan")
+        a.fill(".add-account textarea[name=orgs]", "北京抗癌协会\n北京市医学会")
+        a.click(".add-account button:has-text('新建')")
+        a.wait_for_selector("text=已新建账号 zhangsan")
+        assert "zhangsan 的初始密码" in a.inner_text("main")
+        assert "北京抗癌协会、北京市医学会" in a.inner_text("tr[data-account=zhangsan]")
+        a.screenshot(path=str(shots / "11-admin-accounts.png"), full_page=True)
     with drafter.Store(db) as store:
         assert drafter.get_account(store, "zhangsan").orgs == ("北京抗癌协会", "北京市医学会")

@@ -9,38 +9,18 @@ one browser ends that session, so its replayed cookie is refused. Screenshots go
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import MARKS, chromium, login, screenshots_dir, serving
 
 import drafter
 from drafter.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium)"
-    ),
-]
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+pytestmark = MARKS
 
-FLAGS = [
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-sandbox",
-]
 PASSWORD = "correct horse 1"
 ORG = "北京抗癌协会"
 TEXT = (
@@ -51,16 +31,8 @@ TEXT = (
 UNSAVED = "（张编辑尚未保存的一句：讲座后还开展了义诊）"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
-    import uvicorn
-
     db = tmp_path / "e2e.db"
     profile = drafter.load_profile()
     with drafter.Store(db) as store:
@@ -72,31 +44,13 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
             draft_id = drafter.submit_report(
                 store, report, profile=profile, model="offline"
             ).draft.id
-    port = _free_port()
     app = create_app(db, profile=profile, workers=0, outbox_interval=0.2)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started
-    try:
-        yield f"http://127.0.0.1:{port}", db, draft_id
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, db, draft_id
 
 
 def _login(browser: Any, base: str, name: str) -> Any:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('登录')")
+    page = login(browser, base, name, PASSWORD, height=900)
     page.wait_for_load_state()
     return page
 
@@ -105,14 +59,9 @@ def test_two_editors_takeover_decision_and_logout(
     server: tuple[str, Path, int], tmp_path: Path
 ) -> None:
     base, db, draft_id = server
-    shots = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or tmp_path / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            _run(browser, base, db, draft_id, shots)
-        finally:
-            browser.close()
+    shots = screenshots_dir(tmp_path)
+    with chromium() as browser:
+        _run(browser, base, db, draft_id, shots)
 
 
 def _run(browser: Any, base: str, db: Path, draft_id: int, shots: Path) -> None:
