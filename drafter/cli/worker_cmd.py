@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 from typing import Annotated
@@ -40,17 +41,24 @@ def worker_cmd(
     method: MethodOpt = None,
     no_cache: NoCacheOpt = False,
     timeout: TimeoutOpt = None,
+    # Defaults live in drafter.WorkerSettings (importing it here would load the store
+    # and SQLAlchemy for every `drafter --help`); the help repeats them, pinned by a test.
     lease: Annotated[
-        float,
-        typer.Option("--lease", min=1.0, help="领取一篇后的租约（秒）；起草期间自动续约。"),
-    ] = drafter.DEFAULT_LEASE,
+        float | None,
+        typer.Option(
+            "--lease", min=1.0, help="领取一篇后的租约（秒，缺省 60）；起草期间自动续约。"
+        ),
+    ] = None,
     poll: Annotated[
-        float, typer.Option("--poll", min=0.05, help="队列为空时每隔几秒查看一次。")
-    ] = 1.0,
+        float | None,
+        typer.Option("--poll", min=0.05, help="队列为空时每隔几秒查看一次（缺省 1）。"),
+    ] = None,
     retry_delay: Annotated[
-        float,
-        typer.Option("--retry-delay", min=0.0, help="模型出错后第一次重试前等几秒（之后加倍）。"),
-    ] = 10.0,
+        float | None,
+        typer.Option(
+            "--retry-delay", min=0.0, help="模型出错后第一次重试前等几秒（缺省 10，之后加倍）。"
+        ),
+    ] = None,
     until_idle: Annotated[
         bool, typer.Option("--until-idle", help="队列清空后退出（用于批处理、定时任务）。")
     ] = False,
@@ -70,8 +78,12 @@ def worker_cmd(
         no_cache=no_cache,
         timeout=timeout,
     )
-    settings = drafter.WorkerSettings(
-        config=config, profile=prof, lease=lease, poll=poll, retry_delay=retry_delay
+    base = drafter.WorkerSettings(config=config, profile=prof)
+    settings = dataclasses.replace(
+        base,
+        lease=base.lease if lease is None else lease,
+        poll=base.poll if poll is None else poll,
+        retry_delay=base.retry_delay if retry_delay is None else retry_delay,
     )
     with drafter.Store.open(db) as store:
         target, where = store.path, store.location  # location: shown, never a password

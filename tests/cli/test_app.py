@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -159,3 +161,30 @@ def test_timeout_option_is_on_draft_and_eval() -> None:
     for name in ("draft", "eval"):
         command = root.commands[name]  # type: ignore[attr-defined]
         assert any("--timeout" in p.opts for p in command.params), name
+
+
+def test_help_loads_neither_the_store_engine_nor_the_model_layer() -> None:
+    """`drafter --help` and `drafter worker --help` stay quick: no SQLAlchemy, no LangChain."""
+    code = (
+        "import sys\n"
+        "from drafter.cli import app\n"
+        "for argv in (['--help'], ['worker', '--help']):\n"
+        "    try:\n        app(argv, prog_name='drafter')\n"
+        "    except SystemExit:\n        pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sqlalchemy', 'alembic', 'psycopg', 'langchain_core', 'openai'})\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert "HEAVY []" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_worker_help_states_the_library_defaults() -> None:
+    """The worker's options default to WorkerSettings; its help repeats those numbers."""
+    text = " ".join(runner.invoke(app, ["worker", "--help"], terminal_width=200).stdout.split())
+    defaults = drafter.WorkerSettings()
+    assert f"缺省 {defaults.lease:g}" in text
+    assert f"缺省 {defaults.poll:g}" in text
+    assert f"缺省 {defaults.retry_delay:g}" in text
